@@ -1,0 +1,18 @@
+/**
+ * The ordered list of migrations. They are TypeScript modules exporting SQL
+ * strings so vitest, tsc and the esbuild bundle all load them the same way.
+ * To add one: create `NNNN_what.ts` exporting `name` and `sql`, append it here.
+ */
+import * as m0001 from './0001_init.ts';
+import * as m0002 from './0002_amendment_index.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: m0001.name, sql: m0001.sql },
+  { version: 2, name: m0002.name, sql: m0002.sql },
+];

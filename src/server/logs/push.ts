@@ -1,0 +1,538 @@
+/**
+ * POST /api/sync/push, the algorithm of SYNC.md §3.3. Each mutation runs in
+ * its own transaction; its dedupe record commits together with its effect, and
+ * permanent problems (invalid, forbidden, conflicts) are committed as results,
+ * never thrown, so one poison mutation cannot block a client's queue.
+ */
+import * as v from 'valibot';
+import { decideMutation, changedFields, mergeOutcome } from '../../domain/conflict.ts';
+import type { FieldProblem } from '../../shared/validation.ts';
+import {
+  PAYLOAD_SCHEMA,
+  type Mutation,
+  type MutationResult,
+  type PushReason,
+  type PushRequest,
+} from '../../shared/protocol.ts';
+import { canonicalJson } from '../../shared/hash.ts';
+import { logContentSchema, type LogContent, type LogRecord } from '../../shared/schemas/log.ts';
+import type { SessionUser } from '../auth/session.ts';
+import type { Curriculum } from '../curriculum.ts';
+import { transactionWithRetry, type Db, type Queryable } from '../db/index.ts';
+import type { Faults } from '../fault.ts';
+import { issuesToProblems } from '../http/problems.ts';
+import { findBadText } from '../http/text.ts';
+import {
+  contentParams,
+  contentPlaceholders,
+  LOG_CONTENT_COLUMNS,
+  readLogRow,
+  rowToContent,
+  rowToRecord,
+  type LogRow,
+} from './record.ts';
+import { bumpClockAndStamp, insertRevision } from './write.ts';
+
+export interface PushDeps {
+  db: Db;
+  curriculum: Curriculum;
+  now: () => Date;
+  /** Crash-test hooks (fault.ts): before_tx, before_clock, after_write_before_commit. */
+  faults?: Faults;
+}
+
+export type PushOutcome =
+  | { kind: 'ok'; results: MutationResult[] }
+  | { kind: 'seq_gap'; expectedSeq: number; results: MutationResult[] }
+  /** The client id is bound to another user. */
+  | { kind: 'client_forbidden' };
+
+type StepOutcome = { result: MutationResult } | { gap: number };
+
+/** What processed_mutation.result holds (the record is re-read on replay). */
+interface StoredResult {
+  status: MutationResult['status'];
+  reason?: PushReason;
+  serverVersion?: number;
+  problems?: FieldProblem[];
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Vietnam is UTC+7 all year (no daylight saving). */
+const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
+
+/** The latest activity date accepted: the server's today in Vietnam, plus one day of slack. */
+export function latestActivityDate(now: Date): string {
+  return new Date(now.getTime() + VIETNAM_OFFSET_MS + DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The device time as a timestamp, or null when it is not a plausible one (untrusted). */
+function deviceTime(ms: number): string | null {
+  if (!Number.isFinite(ms)) return null;
+  const d = new Date(ms);
+  const y = d.getUTCFullYear();
+  return y >= 2000 && y <= 2200 ? d.toISOString() : null;
+}
+
+/**
+ * Applies a push for `user` (a volunteer).
+ * @returns per-mutation results, or the gap / binding failure that stops the batch
+ */
+export async function processPush(
+  deps: PushDeps,
+  user: SessionUser,
+  req: PushRequest,
+): Promise<PushOutcome> {
+  const ordered = [...req.mutations].sort((a, b) => a.seq - b.seq);
+  // 1. Bind the client id to its first user; a rebind is refused. A client
+  // seen for the first time starts where its batch starts: its earlier entries
+  // were acknowledged by a server that no longer has them (a wiped data
+  // folder), and a permanent seq_gap would stop that phone forever.
+  const firstSeq = ordered[0]?.seq ?? 1;
+  const bound = await deps.db.transaction(async (tx) => {
+    await tx.query(
+      `insert into sync_client (client_id, user_id, last_seq) values ($1, $2, $3)
+       on conflict (client_id) do nothing`,
+      [req.clientId, user.id, firstSeq - 1],
+    );
+    const rows = await tx.query<{ user_id: string }>(
+      'select user_id from sync_client where client_id = $1',
+      [req.clientId],
+    );
+    return rows[0]?.user_id;
+  });
+  if (bound !== user.id) return { kind: 'client_forbidden' };
+
+  const results: MutationResult[] = [];
+  for (const m of ordered) {
+    await deps.faults?.at('before_tx');
+    const step = await transactionWithRetry(deps.db, async (tx) => {
+      const out = await processMutation(deps, tx, user, req.clientId, m);
+      await deps.faults?.at('after_write_before_commit');
+      return out;
+    });
+    if ('gap' in step) return { kind: 'seq_gap', expectedSeq: step.gap, results };
+    results.push(step.result);
+  }
+  return { kind: 'ok', results };
+}
+
+async function recordFor(
+  tx: Queryable,
+  user: SessionUser,
+  logId: string,
+): Promise<LogRecord | undefined> {
+  const row = await readLogRow(tx, logId);
+  return row && row.author_id === user.id ? rowToRecord(row) : undefined;
+}
+
+function toResult(mutationId: string, stored: StoredResult, record?: LogRecord): MutationResult {
+  const r: MutationResult = { mutationId, status: stored.status };
+  if (stored.serverVersion !== undefined) r.serverVersion = stored.serverVersion;
+  if (record !== undefined) r.record = record;
+  if (stored.reason !== undefined) r.reason = stored.reason;
+  if (stored.problems !== undefined) r.problems = stored.problems;
+  return r;
+}
+
+/** Business rules beyond the schema: hamlet of the commune, curriculum ids and versions, date. */
+async function checkContent(
+  deps: PushDeps,
+  tx: Queryable,
+  content: LogContent,
+): Promise<FieldProblem[]> {
+  const problems: FieldProblem[] = [];
+  const hamlets = await tx.query('select 1 from hamlet where id = $1 and commune_id = $2', [
+    content.hamletId,
+    content.communeId,
+  ]);
+  if (hamlets.length === 0) problems.push({ field: 'hamletId', code: 'invalid' });
+  if (content.activityDate > latestActivityDate(deps.now())) {
+    problems.push({ field: 'activityDate', code: 'futureDate' });
+  }
+  let unknownSkill = false;
+  let futureVersion = false;
+  content.skills.forEach((s, i) => {
+    const steps = deps.curriculum.steps(s.skillId);
+    if (steps === undefined) {
+      unknownSkill = true;
+      return;
+    }
+    // A checklist version the server has never published.
+    if (s.contentVersion > (deps.curriculum.version(s.skillId) ?? 1)) futureVersion = true;
+    if (s.stepsDone.some((id) => !steps.has(id))) {
+      problems.push({ field: `skills.${i}.stepsDone`, code: 'unknownStep' });
+    }
+  });
+  if (unknownSkill) problems.unshift({ field: 'skills', code: 'unknownSkill' });
+  else if (futureVersion) problems.unshift({ field: 'skills', code: 'invalid' });
+  return problems;
+}
+
+async function processMutation(
+  deps: PushDeps,
+  tx: Queryable,
+  user: SessionUser,
+  clientId: string,
+  m: Mutation,
+): Promise<StepOutcome> {
+  const now = deps.now();
+  const nowIso = now.toISOString();
+  // Serialises all mutations of one client (concurrent retries of one batch).
+  const clients = await tx.query<{ last_seq: number | string }>(
+    'select last_seq from sync_client where client_id = $1 for update',
+    [clientId],
+  );
+  const lastSeq = Number(clients[0]?.last_seq ?? 0);
+  const advanceSeq = async () => {
+    await tx.query(
+      `update sync_client set last_seq = greatest(last_seq, $2::bigint), last_push_at = $3::timestamptz
+       where client_id = $1`,
+      [clientId, m.seq === lastSeq + 1 ? m.seq : lastSeq, nowIso],
+    );
+  };
+
+  // 2. Dedupe by mutation id.
+  const prior = await tx.query<{
+    payload_hash: string;
+    result: StoredResult | string;
+    user_id: string;
+    log_id: string | null;
+  }>(
+    `select pm.payload_hash, pm.result, sc.user_id, pm.log_id
+       from processed_mutation pm join sync_client sc on sc.client_id = pm.client_id
+      where pm.mutation_id = $1`,
+    [m.mutationId],
+  );
+  const p = prior[0];
+  if (p) {
+    await advanceSeq();
+    if (p.user_id !== user.id || p.payload_hash !== m.payloadHash) {
+      // Stripe semantics: the stored effect stays untouched.
+      return {
+        result: { mutationId: m.mutationId, status: 'rejected', reason: 'idempotency_key_reuse' },
+      };
+    }
+    const stored = (typeof p.result === 'string' ? JSON.parse(p.result) : p.result) as StoredResult;
+    // A lost answer to an applied mutation: now a duplicate. Conflicts and
+    // rejections are answered as they were, so the client never mistakes them for success.
+    const status =
+      stored.status === 'applied' || stored.status === 'duplicate' ? 'duplicate' : stored.status;
+    const record = await recordFor(tx, user, m.entityId);
+    return {
+      result: toResult(
+        m.mutationId,
+        { ...stored, status, ...(record ? { serverVersion: record.version } : {}) },
+        record,
+      ),
+    };
+  }
+
+  // 3. Sequence: a gap stops the batch; a reused number is a client bug.
+  if (m.seq > lastSeq + 1) return { gap: lastSeq + 1 };
+  if (m.seq <= lastSeq) {
+    return {
+      result: {
+        mutationId: m.mutationId,
+        status: 'rejected',
+        reason: 'invalid',
+        problems: [{ field: 'seq', code: 'invalid' }],
+      },
+    };
+  }
+
+  const store = async (stored: StoredResult, logId: string | null) => {
+    await tx.query(
+      `insert into processed_mutation (mutation_id, client_id, seq, log_id, payload_hash, status, result, processed_at)
+       values ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8::timestamptz)`,
+      [
+        m.mutationId,
+        clientId,
+        m.seq,
+        logId,
+        m.payloadHash,
+        stored.status === 'duplicate' ? 'applied' : stored.status,
+        JSON.stringify(stored),
+        nowIso,
+      ],
+    );
+    await advanceSeq();
+  };
+  const reject = async (reason: PushReason, problems?: FieldProblem[]): Promise<StepOutcome> => {
+    const stored: StoredResult = problems
+      ? { status: 'rejected', reason, problems }
+      : { status: 'rejected', reason };
+    await store(stored, null);
+    const record = reason === 'forbidden' ? undefined : await recordFor(tx, user, m.entityId);
+    return { result: toResult(m.mutationId, stored, record) };
+  };
+
+  // Payload: validated per mutation (a bad one is rejected, the rest go on).
+  // Text PostgreSQL cannot store is refused anywhere in it, unknown keys too.
+  const badTextAt = findBadText(m.payload);
+  if (badTextAt !== null) {
+    return reject('invalid', [
+      { field: badTextAt === '' ? 'payload' : badTextAt, code: 'invalid' },
+    ]);
+  }
+  let content: LogContent | null = null;
+  if (m.name !== 'log.delete') {
+    if (m.payloadSchema !== PAYLOAD_SCHEMA) {
+      return reject('invalid', [{ field: 'payloadSchema', code: 'invalid' }]);
+    }
+    const parsed = v.safeParse(logContentSchema, m.payload);
+    if (!parsed.success) return reject('invalid', issuesToProblems(parsed.issues));
+    content = parsed.output;
+    // 1. Tenant scope from the session, before anything that could leak.
+    if (content.communeId !== user.communeId) return reject('forbidden');
+    const problems = await checkContent(deps, tx, content);
+    if (problems.length > 0) return reject('invalid', problems);
+  }
+
+  // 4. Lock the row and apply the conflict rule.
+  const row = await readLogRow(tx, m.entityId, { forUpdate: true });
+  const storedContent = row ? rowToContent(row) : null;
+  let otherWriterSinceBase = false;
+  if (
+    row &&
+    m.name === 'log.update' &&
+    m.baseVersion !== null &&
+    m.baseVersion < Number(row.version)
+  ) {
+    const others = await tx.query(
+      `select 1 from activity_log_revision
+        where log_id = $1 and version > $2 and kind = 'content' and client_id is distinct from $3::uuid
+        limit 1`,
+      [m.entityId, m.baseVersion, clientId],
+    );
+    otherWriterSinceBase = others.length > 0;
+  }
+  const decision = decideMutation({
+    name: m.name,
+    actorId: user.id,
+    actorCommuneId: user.communeId,
+    payloadCommuneId: content?.communeId ?? null,
+    baseVersion: m.baseVersion,
+    stored: row
+      ? {
+          authorId: row.author_id,
+          communeId: row.commune_id,
+          status: row.status,
+          deleted: row.deleted_at !== null,
+          version: Number(row.version),
+        }
+      : null,
+    sameContent:
+      content !== null &&
+      storedContent !== null &&
+      canonicalJson(content) === canonicalJson(storedContent),
+    otherWriterSinceBase,
+  });
+
+  switch (decision.action) {
+    case 'reject':
+      if (decision.reason === 'invalid') return reject('invalid', [decision.problem]);
+      return reject(decision.reason);
+
+    case 'duplicate': {
+      const stored: StoredResult = { status: 'duplicate', serverVersion: Number(row!.version) };
+      await store(stored, m.entityId);
+      return { result: toResult(m.mutationId, stored, await recordFor(tx, user, m.entityId)) };
+    }
+
+    case 'conflict': {
+      const stored: StoredResult = {
+        status: 'conflict',
+        reason: decision.reason,
+        serverVersion: Number(row!.version),
+      };
+      await store(stored, m.entityId);
+      await insertConflict(tx, user, m, decision.store, content, rowToRecord(row!), nowIso);
+      // Read again: an amendment request is now in the record's `amendments`.
+      const record = rowToRecord((await readLogRow(tx, m.entityId)) as LogRow);
+      return { result: toResult(m.mutationId, stored, record) };
+    }
+
+    case 'insert': {
+      const c = content!;
+      await tx.query(
+        `insert into activity_log (id, commune_id, author_id, ${LOG_CONTENT_COLUMNS.join(', ')},
+           status, version, seq, created_device_at, created_at, updated_at, last_mutation_id)
+         values ($1, $2, $3, ${contentPlaceholders(4).join(', ')},
+           'submitted', 1, 0, $16::timestamptz, $17::timestamptz, $17::timestamptz, $18)`,
+        [
+          m.entityId,
+          user.communeId,
+          user.id,
+          ...contentParams(c),
+          deviceTime(m.createdAtDevice),
+          nowIso,
+          m.mutationId,
+        ],
+      );
+      return finishWrite(deps, tx, user, clientId, m, {
+        version: 1,
+        kind: 'content',
+        changed: changedFields(null, c),
+        snapshot: c,
+        stored: { status: 'applied', serverVersion: 1 },
+        store,
+        now,
+      });
+    }
+
+    case 'apply':
+    case 'merge': {
+      let next = content!;
+      let conflicts: string[] = [];
+      if (decision.action === 'merge') {
+        const base = await tx.query<{ snapshot: LogContent | string }>(
+          'select snapshot from activity_log_revision where log_id = $1 and version = $2',
+          [m.entityId, m.baseVersion],
+        );
+        const b = base[0];
+        if (b) {
+          const baseContent = (
+            typeof b.snapshot === 'string' ? JSON.parse(b.snapshot) : b.snapshot
+          ) as LogContent;
+          const merged = mergeOutcome(baseContent, storedContent!, content!);
+          conflicts = merged.conflicts;
+          if (merged.write) next = merged.content;
+          else {
+            // Nothing of ours to write: each of our changes clashed, or the
+            // server already has it. The row stays as it is.
+            const stored: StoredResult =
+              conflicts.length > 0
+                ? {
+                    status: 'conflict',
+                    reason: 'field_conflict',
+                    serverVersion: Number(row!.version),
+                  }
+                : { status: 'duplicate', serverVersion: Number(row!.version) };
+            await store(stored, m.entityId);
+            if (conflicts.length > 0) {
+              await insertConflict(
+                tx,
+                user,
+                m,
+                'field_conflict',
+                content,
+                rowToRecord(row!),
+                nowIso,
+              );
+            }
+            return { result: toResult(m.mutationId, stored, rowToRecord(row!)) };
+          }
+        }
+      }
+      const version = Number(row!.version) + 1;
+      const sets = LOG_CONTENT_COLUMNS.map((col, i) => `${col} = ${contentPlaceholders(2)[i]}`);
+      await tx.query(
+        `update activity_log set ${sets.join(', ')}, status = 'submitted', version = $14,
+           updated_at = $15::timestamptz, last_mutation_id = $16
+         where id = $1`,
+        [m.entityId, ...contentParams(next), version, nowIso, m.mutationId],
+      );
+      const stored: StoredResult =
+        conflicts.length > 0
+          ? { status: 'conflict', reason: 'field_conflict', serverVersion: version }
+          : { status: 'applied', serverVersion: version };
+      return finishWrite(deps, tx, user, clientId, m, {
+        version,
+        kind: 'content',
+        changed: changedFields(storedContent, next),
+        snapshot: next,
+        stored,
+        store,
+        now,
+        afterStore:
+          conflicts.length > 0
+            ? () =>
+                insertConflict(tx, user, m, 'field_conflict', content, rowToRecord(row!), nowIso)
+            : undefined,
+      });
+    }
+
+    case 'tombstone': {
+      const version = Number(row!.version) + 1;
+      await tx.query(
+        `update activity_log set deleted_at = $2::timestamptz, version = $3, updated_at = $2::timestamptz,
+           last_mutation_id = $4
+         where id = $1`,
+        [m.entityId, nowIso, version, m.mutationId],
+      );
+      return finishWrite(deps, tx, user, clientId, m, {
+        version,
+        kind: 'delete',
+        changed: [],
+        snapshot: storedContent!,
+        stored: { status: 'applied', serverVersion: version },
+        store,
+        now,
+      });
+    }
+  }
+}
+
+/** Revision, dedupe record, then the clock as the last statement (SYNC.md §3.3 steps 4–6). */
+async function finishWrite(
+  deps: PushDeps,
+  tx: Queryable,
+  user: SessionUser,
+  clientId: string,
+  m: Mutation,
+  w: {
+    version: number;
+    kind: 'content' | 'delete';
+    changed: readonly string[];
+    snapshot: LogContent;
+    stored: StoredResult;
+    store: (s: StoredResult, logId: string | null) => Promise<void>;
+    now: Date;
+    afterStore?: () => Promise<void>;
+  },
+): Promise<StepOutcome> {
+  await insertRevision(tx, {
+    logId: m.entityId,
+    version: w.version,
+    communeId: user.communeId,
+    actorId: user.id,
+    clientId,
+    mutationId: m.mutationId,
+    kind: w.kind,
+    changedFields: w.changed,
+    snapshot: w.snapshot,
+    at: w.now,
+  });
+  await w.store(w.stored, m.entityId);
+  if (w.afterStore) await w.afterStore();
+  const record = rowToRecord((await readLogRow(tx, m.entityId)) as LogRow);
+  await deps.faults?.at('before_clock');
+  await bumpClockAndStamp(tx, user.communeId, m.entityId);
+  return { result: toResult(m.mutationId, w.stored, record) };
+}
+
+async function insertConflict(
+  tx: Queryable,
+  user: SessionUser,
+  m: Mutation,
+  kind: 'field_conflict' | 'amendment' | 'deleted',
+  content: LogContent | null,
+  server: LogRecord,
+  nowIso: string,
+): Promise<void> {
+  await tx.query(
+    `insert into sync_conflict (id, log_id, commune_id, author_id, mutation_id, kind, local_payload, server_snapshot, created_at)
+     values (gen_random_uuid(), $1, $2, $3, $4, $5, $6::text::jsonb, $7::text::jsonb, $8::timestamptz)`,
+    [
+      m.entityId,
+      user.communeId,
+      user.id,
+      m.mutationId,
+      kind,
+      JSON.stringify({ name: m.name, baseVersion: m.baseVersion, content }),
+      JSON.stringify(server),
+      nowIso,
+    ],
+  );
+}

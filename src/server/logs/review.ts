@@ -1,0 +1,328 @@
+/**
+ * The coordinator's side: list, read and decide, always inside the
+ * coordinator's commune (another commune's log is "not found", never
+ * "forbidden", so ids do not leak).
+ */
+import * as v from 'valibot';
+import { changedFields } from '../../domain/conflict.ts';
+import { decideReviewAction } from '../../domain/review.ts';
+import {
+  isoDateSchema,
+  logContentSchema,
+  type LogContent,
+  type LogRecord,
+  type LogStatus,
+} from '../../shared/schemas/log.ts';
+import type { Amendment, AmendmentDecision, ReviewDecision } from '../../shared/schemas/review.ts';
+import { UUID_PATTERN } from '../../shared/ids.ts';
+import type { SessionUser } from '../auth/session.ts';
+import type { Db, Queryable } from '../db/index.ts';
+import {
+  contentParams,
+  contentPlaceholders,
+  LOG_CONTENT_COLUMNS,
+  LOG_RECORD_COLUMNS,
+  LOG_RECORD_FROM,
+  readLogRow,
+  rowToContent,
+  rowToRecord,
+  type LogRow,
+} from './record.ts';
+import { bumpClockAndStamp, insertRevision } from './write.ts';
+
+export const DEFAULT_REVIEW_PAGE = 50;
+
+/** The last item of a page: its activity date (a real day, as stored) and id. */
+const cursorSchema = v.strictObject({
+  d: isoDateSchema,
+  id: v.pipe(v.string(), v.regex(UUID_PATTERN)),
+});
+type Cursor = v.InferOutput<typeof cursorSchema>;
+
+export function encodeReviewCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+/**
+ * Decodes a cursor; null when malformed. Every field is validated, so the
+ * query's `::date` and `::uuid` casts cannot fail (`2024-13-45` was a 500).
+ */
+export function decodeReviewCursor(s: string): Cursor | null {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
+    const parsed = v.safeParse(cursorSchema, c);
+    return parsed.success ? parsed.output : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface ReviewFilters {
+  hamletId?: string;
+  authorId?: string;
+  status?: LogStatus;
+  cursor?: Cursor;
+  limit: number;
+}
+
+/** Newest activity first, then id; live logs of the coordinator's commune only. */
+export async function listForReview(
+  db: Queryable,
+  user: SessionUser,
+  f: ReviewFilters,
+): Promise<{ items: LogRecord[]; nextCursor: string | null }> {
+  const where = ['l.commune_id = $1', 'l.deleted_at is null'];
+  const params: unknown[] = [user.communeId];
+  const add = (sql: (p: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(sql(`$${params.length}`));
+  };
+  if (f.hamletId !== undefined) add((p) => `l.hamlet_id = ${p}`, f.hamletId);
+  // Compared as text: a malformed id matches nothing instead of failing the cast.
+  if (f.authorId !== undefined) add((p) => `l.author_id::text = lower(${p})`, f.authorId);
+  if (f.status !== undefined) add((p) => `l.status = ${p}`, f.status);
+  if (f.cursor !== undefined) {
+    params.push(f.cursor.d, f.cursor.id);
+    where.push(`(l.activity_date, l.id) < ($${params.length - 1}::date, $${params.length}::uuid)`);
+  }
+  params.push(f.limit + 1);
+  const rows = await db.query<LogRow>(
+    `select ${LOG_RECORD_COLUMNS} from ${LOG_RECORD_FROM}
+      where ${where.join(' and ')}
+      order by l.activity_date desc, l.id desc
+      limit $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, f.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(rowToRecord),
+    nextCursor:
+      rows.length > f.limit && last
+        ? encodeReviewCursor({ d: last.activity_date, id: last.id })
+        : null,
+  };
+}
+
+/** One live log of the coordinator's commune, or null. */
+export async function readForReview(
+  db: Queryable,
+  user: SessionUser,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<LogRow | null> {
+  if (!UUID_PATTERN.test(id)) return null;
+  const rows = await db.query<LogRow>(
+    `select ${LOG_RECORD_COLUMNS} from ${LOG_RECORD_FROM}
+      where l.id = $1 and l.commune_id = $2 and l.deleted_at is null
+      ${options.forUpdate ? 'for update of l' : ''}`,
+    [id, user.communeId],
+  );
+  return rows[0] ?? null;
+}
+
+export type DecisionOutcome =
+  | { kind: 'ok'; log: LogRecord }
+  | { kind: 'not_found' }
+  | { kind: 'version_mismatch'; log: LogRecord }
+  | { kind: 'invalid_transition'; log: LogRecord };
+
+/**
+ * Applies an approve / return decision bound to the version the coordinator saw.
+ * Bumps the commune clock so the author pulls the decision.
+ */
+export async function decideReview(
+  db: Db,
+  user: SessionUser,
+  id: string,
+  d: ReviewDecision,
+  now: Date,
+): Promise<DecisionOutcome> {
+  return db.transaction(async (tx) => {
+    const row = await readForReview(tx, user, id, { forUpdate: true });
+    if (!row) return { kind: 'not_found' };
+    const current = rowToRecord(row);
+    const a = decideReviewAction({
+      status: current.status,
+      deleted: current.deleted,
+      version: current.version,
+      expectedVersion: d.expectedVersion,
+      decision: d.decision,
+    });
+    if (a.action === 'not_found') return { kind: 'not_found' };
+    if (a.action === 'version_mismatch') return { kind: 'version_mismatch', log: current };
+    if (a.action === 'invalid_transition') return { kind: 'invalid_transition', log: current };
+    if (a.action === 'unchanged') return { kind: 'ok', log: current };
+    const version = current.version + 1;
+    const comment = d.comment.length > 0 ? d.comment : null;
+    await tx.query(
+      `update activity_log set status = $2, review_comment = $3, reviewed_by = $4,
+         reviewed_at = $5::timestamptz, version = $6, updated_at = $5::timestamptz
+       where id = $1`,
+      [id, a.status, comment, user.id, now.toISOString(), version],
+    );
+    await insertRevision(tx, {
+      logId: id,
+      version,
+      communeId: user.communeId,
+      actorId: user.id,
+      clientId: null,
+      mutationId: null,
+      kind: 'review',
+      changedFields: ['status', 'reviewComment'],
+      snapshot: rowToContent(row),
+      at: now,
+    });
+    const updated = rowToRecord((await readForReview(tx, user, id))!);
+    await bumpClockAndStamp(tx, user.communeId, id);
+    return { kind: 'ok', log: updated };
+  });
+}
+
+interface AmendmentRow {
+  id: string;
+  mutation_id: string;
+  local_payload: string;
+  state: 'open' | 'accepted' | 'declined';
+  created_at: Date | string;
+  [key: string]: unknown;
+}
+
+interface StoredAmendmentPayload {
+  name: 'log.update' | 'log.delete' | 'log.create';
+  baseVersion: number | null;
+  content: LogContent | null;
+}
+
+function toAmendment(r: AmendmentRow): Amendment {
+  const p = JSON.parse(r.local_payload) as StoredAmendmentPayload;
+  return {
+    id: r.id,
+    kind: p.name === 'log.delete' ? 'delete' : 'edit',
+    localPayload: p.name === 'log.delete' ? null : p.content,
+    baseVersion: p.baseVersion,
+    mutationId: r.mutation_id,
+    createdAt: (r.created_at instanceof Date ? r.created_at : new Date(r.created_at)).toISOString(),
+  };
+}
+
+const AMENDMENT_COLUMNS =
+  'id, mutation_id, local_payload::text as local_payload, state, created_at';
+
+/** The open amendment requests of a log (checked to be in the coordinator's commune), oldest first. */
+export async function openAmendments(db: Queryable, logId: string): Promise<Amendment[]> {
+  const rows = await db.query<AmendmentRow>(
+    `select ${AMENDMENT_COLUMNS} from sync_conflict
+      where log_id = $1 and kind = 'amendment' and state = 'open'
+      order by created_at, id`,
+    [logId],
+  );
+  return rows.map(toAmendment);
+}
+
+export type AmendmentOutcome =
+  | { kind: 'ok'; log: LogRecord; amendments: Amendment[] }
+  | { kind: 'not_found' }
+  | { kind: 'version_mismatch' | 'already_resolved'; log: LogRecord; amendments: Amendment[] }
+  | { kind: 'invalid_amendment'; log: LogRecord; amendments: Amendment[] };
+
+/**
+ * Accepts or declines an amendment request (SYNC.md §3.5, last row), bound to
+ * the log version the coordinator saw. Accept applies the requested content
+ * (or the delete): version+1, revision `amendment_accept`, the log stays
+ * approved and the approval now names this coordinator. Decline changes no
+ * content: version+1 with a review revision, the request kept as declined.
+ * Both bump the commune clock, so the author pulls the log and its
+ * `amendments` states. Accepting a delete declines the log's other open requests.
+ */
+export async function decideAmendment(
+  db: Db,
+  user: SessionUser,
+  logId: string,
+  amendmentId: string,
+  d: AmendmentDecision,
+  now: Date,
+): Promise<AmendmentOutcome> {
+  if (!UUID_PATTERN.test(amendmentId)) return { kind: 'not_found' };
+  return db.transaction(async (tx) => {
+    const row = await readForReview(tx, user, logId, { forUpdate: true });
+    if (!row) return { kind: 'not_found' };
+    const found = await tx.query<AmendmentRow>(
+      `select ${AMENDMENT_COLUMNS} from sync_conflict
+        where id = $1 and log_id = $2 and kind = 'amendment' for update`,
+      [amendmentId, logId],
+    );
+    const a = found[0];
+    if (!a) return { kind: 'not_found' };
+    const current = rowToRecord(row);
+    const answer = async <K extends AmendmentOutcome['kind']>(kind: K) => ({
+      kind,
+      log: current,
+      amendments: await openAmendments(tx, logId),
+    });
+    if (current.version !== d.expectedVersion) return answer('version_mismatch');
+    if (a.state !== 'open') return answer('already_resolved');
+
+    const version = current.version + 1;
+    const nowIso = now.toISOString();
+    const stored = JSON.parse(a.local_payload) as StoredAmendmentPayload;
+    const isDelete = stored.name === 'log.delete';
+    let snapshot = rowToContent(row);
+    if (d.decision === 'accept' && isDelete) {
+      await tx.query(
+        `update activity_log set deleted_at = $2::timestamptz, version = $3, updated_at = $2::timestamptz
+         where id = $1`,
+        [logId, nowIso, version],
+      );
+      // The log is gone: the other requests about it are moot.
+      await tx.query(
+        `update sync_conflict set state = 'declined', resolved_by = $3, resolved_at = $4::timestamptz
+          where log_id = $1 and kind = 'amendment' and state = 'open' and id <> $2`,
+        [logId, amendmentId, user.id, nowIso],
+      );
+    } else if (d.decision === 'accept') {
+      const parsed = v.safeParse(logContentSchema, stored.content);
+      if (!parsed.success || parsed.output.communeId !== row.commune_id) {
+        return answer('invalid_amendment');
+      }
+      snapshot = parsed.output;
+      const sets = LOG_CONTENT_COLUMNS.map((col, i) => `${col} = ${contentPlaceholders(2)[i]}`);
+      await tx.query(
+        `update activity_log set ${sets.join(', ')}, version = $14, updated_at = $15::timestamptz,
+           reviewed_by = $16, reviewed_at = $15::timestamptz
+         where id = $1`,
+        [logId, ...contentParams(snapshot), version, nowIso, user.id],
+      );
+    } else {
+      await tx.query(
+        `update activity_log set version = $2, updated_at = $3::timestamptz where id = $1`,
+        [logId, version, nowIso],
+      );
+    }
+    await tx.query(
+      `update sync_conflict set state = $2, resolved_by = $3, resolved_at = $4::timestamptz
+        where id = $1`,
+      [amendmentId, d.decision === 'accept' ? 'accepted' : 'declined', user.id, nowIso],
+    );
+    await insertRevision(tx, {
+      logId,
+      version,
+      communeId: user.communeId,
+      actorId: user.id,
+      clientId: null,
+      mutationId: null,
+      kind: d.decision === 'accept' ? 'amendment_accept' : 'review',
+      changedFields:
+        d.decision === 'decline'
+          ? ['amendment']
+          : isDelete
+            ? ['deleted']
+            : changedFields(rowToContent(row), snapshot),
+      snapshot,
+      at: now,
+    });
+    const updated = rowToRecord((await readLogRow(tx, logId))!);
+    await bumpClockAndStamp(tx, user.communeId, logId);
+    return { kind: 'ok', log: updated, amendments: await openAmendments(tx, logId) };
+  });
+}

@@ -1,0 +1,49 @@
+/** /api/auth: login, logout, me. */
+import { Hono } from 'hono';
+import { loginSchema } from '../../shared/schemas/auth.ts';
+import { requireUser } from '../auth/middleware.ts';
+import { dummyPasswordHash, verifyPassword } from '../auth/password.ts';
+import {
+  clearSessionCookie,
+  createSession,
+  deleteSession,
+  sessionToken,
+  setSessionCookie,
+  userForToken,
+} from '../auth/session.ts';
+import type { AppEnv, ServerContext } from '../env.ts';
+import { jsonBody, jsonContentType } from '../http/body.ts';
+import { validJson } from '../http/validate.ts';
+import { userProfile } from '../users.ts';
+
+const LOGIN_MAX_BYTES = 4 * 1024;
+
+export function authRoutes(ctx: ServerContext) {
+  return new Hono<AppEnv>()
+    .post('/login', jsonBody({ maxBytes: LOGIN_MAX_BYTES }), validJson(loginSchema), async (c) => {
+      const { username, password } = c.req.valid('json');
+      const rows = await ctx.db.query<{ id: string; password_hash: string }>(
+        'select id, password_hash from app_user where username = $1 and active',
+        [username],
+      );
+      const row = rows[0];
+      // Verify against a dummy hash for unknown users: same timing either way.
+      const ok = await verifyPassword(password, row?.password_hash ?? (await dummyPasswordHash()));
+      if (!row || !ok) return c.json({ error: 'bad_credentials' as const }, 401);
+      const now = ctx.now();
+      const token = await createSession(ctx.db, row.id, now);
+      const user = await userForToken(ctx.db, token, now);
+      if (!user) return c.json({ error: 'bad_credentials' as const }, 401);
+      setSessionCookie(c, token);
+      return c.json({ user: await userProfile(ctx.db, user) }, 200);
+    })
+    .post('/logout', jsonContentType, requireUser(ctx), async (c) => {
+      const token = sessionToken(c);
+      if (token) await deleteSession(ctx.db, token);
+      clearSessionCookie(c);
+      return c.body(null, 204);
+    })
+    .get('/me', requireUser(ctx), async (c) => {
+      return c.json({ user: await userProfile(ctx.db, c.get('user')) }, 200);
+    });
+}
