@@ -1,0 +1,106 @@
+/** The app shell: header, banners, and the routes of each role. */
+import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso';
+import { useEffect } from 'preact/hooks';
+import { useTranslation } from './use-translation.ts';
+import { Header } from './components/Header.tsx';
+import { UpdateBanner } from './components/UpdateBanner.tsx';
+import { FieldHome } from './features/field/FieldHome.tsx';
+import { session, versionChanged } from './session.ts';
+
+const LoginPage = lazy(() => import('./features/auth/LoginPage.tsx').then((m) => m.LoginPage));
+const LogFormPage = lazy(() =>
+  import('./features/field/LogFormPage.tsx').then((m) => m.LogFormPage),
+);
+const AttentionPage = lazy(() =>
+  import('./features/field/AttentionPage.tsx').then((m) => m.AttentionPage),
+);
+const ReviewList = lazy(() => import('./features/review/ReviewList.tsx').then((m) => m.ReviewList));
+const ReviewDetail = lazy(() =>
+  import('./features/review/ReviewDetail.tsx').then((m) => m.ReviewDetail),
+);
+
+/** Sends each role to its home, and signed-out users to the login page. */
+function Home() {
+  const { route } = useLocation();
+  const s = session.value;
+  useEffect(() => {
+    if (!s) route('/login', true);
+    else route(s.user.role === 'volunteer' ? '/field' : '/review', true);
+  }, [s, route]);
+  return null;
+}
+
+/** Renders `page` only for a signed-in user with one of `roles`. */
+function Guard({ roles, page }: { roles: string[]; page: () => preact.JSX.Element }) {
+  const { route } = useLocation();
+  const s = session.value;
+  const allowed = s !== null && roles.includes(s.user.role);
+  useEffect(() => {
+    if (!allowed) route('/', true);
+  }, [allowed, route]);
+  return allowed ? page() : null;
+}
+
+function NotFound() {
+  const { t } = useTranslation();
+  return (
+    <main id="main" class="page">
+      <p>{t('app.notFound')}</p>
+      <a href="/">{t('app.goHome')}</a>
+    </main>
+  );
+}
+
+export function App() {
+  const { t } = useTranslation();
+  return (
+    <LocationProvider>
+      <a class="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <Header />
+      <UpdateBanner />
+      {versionChanged.value && (
+        <div class="banner warn" role="alert">
+          {t('pwa.versionChange')}{' '}
+          <button type="button" class="btn small" onClick={() => window.location.reload()}>
+            {t('pwa.reload')}
+          </button>
+        </div>
+      )}
+      <ErrorBoundary>
+        <Router>
+          <Route path="/" component={Home} />
+          <Route path="/login" component={LoginPage} />
+          <Route
+            path="/field"
+            component={() => <Guard roles={['volunteer']} page={() => <FieldHome />} />}
+          />
+          <Route
+            path="/field/new"
+            component={() => <Guard roles={['volunteer']} page={() => <LogFormPage />} />}
+          />
+          <Route
+            path="/field/attention"
+            component={() => <Guard roles={['volunteer']} page={() => <AttentionPage />} />}
+          />
+          <Route
+            path="/field/log/:id"
+            component={() => <Guard roles={['volunteer']} page={() => <LogFormPage />} />}
+          />
+          <Route
+            path="/review"
+            component={() => <Guard roles={['coordinator', 'admin']} page={() => <ReviewList />} />}
+          />
+          <Route
+            path="/review/:id"
+            component={() => (
+              <Guard roles={['coordinator', 'admin']} page={() => <ReviewDetail />} />
+            )}
+          />
+          <Route default component={NotFound} />
+        </Router>
+      </ErrorBoundary>
+    </LocationProvider>
+  );
+}

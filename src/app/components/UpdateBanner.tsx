@@ -1,0 +1,27 @@
+/** Offers a waiting app update; the user chooses when (they may be mid-form). */
+import { useEffect, useState } from 'preact/hooks';
+import { applyUpdate, onUpdateReady } from '../../pwa/register.ts';
+import { useTranslation } from '../use-translation.ts';
+
+export function UpdateBanner() {
+  const { t } = useTranslation();
+  const [ready, setReady] = useState(false);
+  const [dismissed, setDismissed] = useState(false);
+  useEffect(() => onUpdateReady(() => setReady(true)), []);
+  if (!ready || dismissed) return null;
+  return (
+    <div class="banner info" role="status">
+      <span>
+        {t('pwa.updateReady')} {t('pwa.updateHint')}
+      </span>
+      <span class="banner-actions">
+        <button type="button" class="btn small" onClick={applyUpdate}>
+          {t('pwa.updateNow')}
+        </button>
+        <button type="button" class="btn small ghost" onClick={() => setDismissed(true)}>
+          {t('pwa.updateLater')}
+        </button>
+      </span>
+    </div>
+  );
+}

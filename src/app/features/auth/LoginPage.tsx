@@ -1,0 +1,75 @@
+/** Sign-in (online, once): afterwards the app opens offline with this user. */
+import { useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
+import { useTranslation } from '../../use-translation.ts';
+import { signIn } from '../../session.ts';
+import { ApiValidationError, NetworkError, UnauthorizedError } from '../../../sync/api-client.ts';
+import { TextField } from '../../components/TextField.tsx';
+
+export function LoginPage() {
+  const { t } = useTranslation();
+  const { route } = useLocation();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+
+  async function onSubmit(e: Event) {
+    e.preventDefault();
+    const errs: Record<string, string> = {};
+    if (!username.trim()) errs.username = `${t('fields.username')}: ${t('errors.required')}`;
+    if (!password) errs.password = `${t('fields.password')}: ${t('errors.required')}`;
+    setFieldErrors(errs);
+    if (Object.keys(errs).length > 0) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const user = await signIn(username, password);
+      route(user.role === 'volunteer' ? '/field' : '/review');
+    } catch (err) {
+      if (err instanceof UnauthorizedError) setError(t('auth.badCredentials'));
+      else if (err instanceof NetworkError) setError(t('auth.offline'));
+      else if (err instanceof ApiValidationError)
+        setFieldErrors(Object.fromEntries(err.problems.map((p) => [p.field, p.message])));
+      else setError(t('auth.serverError'));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main id="main" class="page narrow">
+      <h1>{t('auth.title')}</h1>
+      <p class="muted">{t('auth.intro')}</p>
+      <form onSubmit={(e) => void onSubmit(e)} noValidate>
+        <TextField
+          id="username"
+          label={t('auth.username')}
+          value={username}
+          onInput={setUsername}
+          error={fieldErrors.username}
+          autoComplete="username"
+          autoCapitalize="none"
+        />
+        <TextField
+          id="password"
+          type="password"
+          label={t('auth.password')}
+          value={password}
+          onInput={setPassword}
+          error={fieldErrors.password}
+          autoComplete="current-password"
+        />
+        {error && (
+          <p class="error-box" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" class="btn primary block" disabled={busy}>
+          {busy ? t('auth.submitting') : t('auth.submit')}
+        </button>
+      </form>
+    </main>
+  );
+}

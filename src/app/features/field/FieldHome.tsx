@@ -1,0 +1,130 @@
+/** The volunteer's home: sync status and "my sessions", read from the phone. */
+import { useEffect, useState } from 'preact/hooks';
+import { getStorageHealth, listLogs, type LocalLog } from '../../../storage/index.ts';
+import { useTranslation } from '../../use-translation.ts';
+import { formatIsoDate } from '../../format.ts';
+import { persistAnswered, session, syncStatus } from '../../session.ts';
+import { SyncBar } from '../../components/SyncBar.tsx';
+import { ReviewBadge, SyncBadge } from '../../components/StatusBadge.tsx';
+import { takeFlash } from '../../flash.ts';
+
+/** Sessions shown at first and added by "Xem thêm": the list never reads the whole database. */
+const PAGE = 50;
+
+export function FieldHome() {
+  const { t } = useTranslation();
+  const field = session.value?.field;
+  const [logs, setLogs] = useState<LocalLog[] | null>(null);
+  const [limit, setLimit] = useState(PAGE);
+  const [more, setMore] = useState(false);
+  const [notice] = useState(() => takeFlash());
+  const status = syncStatus.value;
+
+  useEffect(() => {
+    if (!field) return;
+    let live = true;
+    listLogs(field.db, { limit: limit + 1 }).then(
+      (list) => {
+        if (!live) return;
+        setLogs(list.slice(0, limit));
+        setMore(list.length > limit);
+      },
+      (err: unknown) => console.error(err),
+    );
+    return () => {
+      live = false;
+    };
+    // Re-read whenever the sync status moves (a push or pull changed rows).
+  }, [field, limit, status?.pending, status?.lastSyncAt, status?.attention, status?.state]);
+
+  if (!field) return null;
+  const hamletName = (id: string) =>
+    session.value?.user.hamlets.find((h) => h.id === id)?.name ?? id;
+
+  return (
+    <main id="main" class="page">
+      {notice && (
+        <p class="banner ok" role="status">
+          {notice}
+        </p>
+      )}
+      <SyncBar onSyncNow={() => void field.engine?.syncNow()} />
+      <StorageWarnings />
+      <div class="page-head">
+        <h1>{t('field.title')}</h1>
+        <a class="btn primary" href="/field/new">
+          {t('field.newLog')}
+        </a>
+      </div>
+      {logs !== null && logs.length === 0 && <p class="muted">{t('field.empty')}</p>}
+      {logs !== null && logs.length > 0 && (
+        <ul class="cards" aria-label={t('field.listLabel')}>
+          {logs.map((log) => {
+            const total = log.residents.under30 + log.residents.from30to59 + log.residents.over60;
+            return (
+              <li key={log.id} class="card">
+                <a
+                  class="card-link"
+                  href={`/field/log/${log.id}`}
+                  aria-label={t('field.openLog', { date: formatIsoDate(log.activityDate) })}
+                >
+                  <span class="card-title">
+                    {formatIsoDate(log.activityDate)} · {t(`kind.${log.kind}`)}
+                  </span>
+                  <span class="card-meta">
+                    {hamletName(log.hamletId)} · {t('field.residents', { count: total })} ·{' '}
+                    {t(`outcome.${log.outcome}`)}
+                  </span>
+                </a>
+                <span class="badges">
+                  <SyncBadge state={log.syncState} />
+                  {log.status && <ReviewBadge status={log.status} />}
+                </span>
+                {log.status === 'changes_requested' && log.reviewComment && (
+                  <p class="comment">
+                    {t('field.returnedComment', { comment: log.reviewComment })}
+                  </p>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {more && (
+        <button type="button" class="btn block" onClick={() => setLimit((n) => n + PAGE)}>
+          {t('field.more')}
+        </button>
+      )}
+    </main>
+  );
+}
+
+/**
+ * Storage the browser may evict (not persistent: advise installing the app)
+ * or that is nearly full (the next save may fail). Checked once per visit of
+ * the list, after the app's own persist() request has been answered.
+ */
+function StorageWarnings() {
+  const { t } = useTranslation();
+  const [health, setHealth] = useState<{ persisted: boolean | null; nearlyFull: boolean }>();
+  useEffect(() => {
+    let live = true;
+    void persistAnswered()
+      .then(() => getStorageHealth())
+      .then((h) => live && setHealth(h));
+    return () => {
+      live = false;
+    };
+  }, []);
+  if (!health) return null;
+  return (
+    <>
+      {health.nearlyFull && (
+        <p class="banner warn" role="alert">
+          {t('storage.nearlyFull')}
+        </p>
+      )}
+      {health.persisted === false && <p class="banner info">{t('storage.notPersistent')}</p>}
+    </>
+  );
+}

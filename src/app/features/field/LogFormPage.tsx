@@ -1,0 +1,509 @@
+/**
+ * Record (or edit) a support session. Saving writes the record and its outbox
+ * entry on the phone in one transaction and returns at once; sync happens in
+ * the background. Loaded lazily: not part of the first screen's bundle.
+ */
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useLocation, useRoute } from 'preact-iso';
+import {
+  dismissAttention,
+  getLog,
+  listAttentionFor,
+  saveLog,
+  ValidationError,
+  type LocalLog,
+} from '../../../storage/index.ts';
+import {
+  NOT_DONE_REASONS,
+  OUTCOMES,
+  SESSION_KINDS,
+  SESSION_LANGUAGES,
+  type LogContent,
+} from '../../../shared/schemas/log.ts';
+import type { FieldProblem } from '../../../shared/validation.ts';
+import type { Skill } from '../../../shared/schemas/skill.ts';
+import { useTranslation } from '../../use-translation.ts';
+import { session } from '../../session.ts';
+import { loadSkills, localized, skills, skillsFailed } from '../../content.ts';
+import { todayIso, formatIsoDate } from '../../format.ts';
+import { flash } from '../../flash.ts';
+import { TextField } from '../../components/TextField.tsx';
+import { ReviewBadge, SyncBadge } from '../../components/StatusBadge.tsx';
+import {
+  emptyForm,
+  fieldKey,
+  formFromContent,
+  parseForm,
+  residentsTotal,
+  type FormState,
+} from './log-form.ts';
+import { claimDraft, clearDraft, readDraft, writeDraft, type DraftSlot } from './draft.ts';
+
+export function LogFormPage() {
+  const { t, lng } = useTranslation();
+  const { route } = useLocation();
+  const { params, query } = useRoute();
+  const logId = params.id ?? null;
+  /** Set when the volunteer fixes a change from the attention list (its mutation id). */
+  const resend = logId ? (query.resend ?? null) : null;
+  const s = session.value;
+  const field = s?.field;
+  const user = s?.user;
+  const [existing, setExisting] = useState<LocalLog | null | undefined>(logId ? undefined : null);
+  const [form, setForm] = useState<FormState | null>(null);
+  const [restored, setRestored] = useState(false);
+  const [resending, setResending] = useState(false);
+  const [problems, setProblems] = useState<FieldProblem[]>([]);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const summaryRef = useRef<HTMLDivElement>(null);
+  /** Where this form's draft is kept (see draft.ts); null until claimed. */
+  const draftSlot = useRef<DraftSlot | null>(null);
+
+  useEffect(() => {
+    void loadSkills().catch(() => undefined);
+  }, []);
+
+  useEffect(() => {
+    if (!field || !user) return;
+    let live = true;
+    let slot: DraftSlot | null = null;
+    const init = (log: LocalLog | null, sent: LogContent | null, claimed: DraftSlot) => {
+      if (!live) return claimed.release();
+      slot = draftSlot.current = claimed;
+      setExisting(log);
+      setResending(sent !== null);
+      const draft = readDraft(claimed);
+      if (draft) {
+        setForm(draft);
+        setRestored(true);
+      } else if (sent) {
+        setForm(formFromContent(sent));
+      } else {
+        setForm(log ? formFromContent(log) : blankForm(user));
+      }
+    };
+    if (logId) {
+      const db = field.db;
+      // Fixing a change the server did not take: start from what was sent, not the server's copy.
+      const sentPayload = resend
+        ? listAttentionFor(db, logId).then(
+            (items) => items.find((i) => i.mutationId === resend)?.localPayload ?? null,
+          )
+        : Promise.resolve(null);
+      Promise.all([getLog(db, logId), sentPayload, claimDraft(user.id, logId)]).then(
+        ([l, sent, claimed]) => init(l ?? null, l ? sent : null, claimed),
+        () => void claimDraft(user.id, logId).then((claimed) => init(null, null, claimed)),
+      );
+    } else void claimDraft(user.id, null).then((claimed) => init(null, null, claimed));
+    return () => {
+      live = false;
+      slot?.release();
+      draftSlot.current = null;
+    };
+  }, [field, user, logId, resend]);
+
+  const errorsByField = useMemo(() => {
+    const map: Record<string, string> = {};
+    for (const p of problems) {
+      const k = fieldKey(p.field);
+      const top = k.startsWith('skills') ? 'skills' : k;
+      map[top] ??=
+        `${t(`fields.${k}` as 'fields.notes')}: ${t(`errors.${p.code}` as 'errors.invalid')}`;
+    }
+    return map;
+  }, [problems, t]);
+
+  if (!field || !user) return null;
+  if (existing === undefined || form === null) {
+    return (
+      <main id="main" class="page">
+        <p class="muted">{t('app.loading')}</p>
+      </main>
+    );
+  }
+  if (logId && existing === null) {
+    return (
+      <main id="main" class="page">
+        <p>{t('review.notFound')}</p>
+        <a href="/field">{t('app.back')}</a>
+      </main>
+    );
+  }
+
+  const locked = existing?.status === 'approved';
+  const update = (patch: Partial<FormState>) => {
+    const next = { ...form, ...patch };
+    setForm(next);
+    if (draftSlot.current) writeDraft(draftSlot.current, next);
+  };
+
+  async function onSave(e: Event) {
+    e.preventDefault();
+    if (!form || !field || !user) return;
+    const parsed = parseForm(form, user.communeId, todayIso());
+    if (!parsed.ok) {
+      setProblems(parsed.problems);
+      setSaveError(null);
+      requestAnimationFrame(() => summaryRef.current?.focus());
+      return;
+    }
+    setProblems([]);
+    setSaving(true);
+    const start = performance.now();
+    try {
+      await saveLog(field.db, { id: logId ?? undefined, content: parsed.content, userId: user.id });
+      // The fixed change is queued: the one the server refused has been dealt with.
+      if (resending && resend) await dismissAttention(field.db, resend);
+      performance.measure('log-save', { start, end: performance.now() });
+      if (draftSlot.current) clearDraft(draftSlot.current);
+      field.engine?.notifySaved();
+      flash(t('field.savedOnDevice'));
+      route('/field');
+    } catch (err) {
+      if (err instanceof ValidationError) setProblems(err.problems);
+      else if (err instanceof DOMException && err.name === 'QuotaExceededError')
+        setSaveError(t('form.storageFull'));
+      else
+        setSaveError(
+          t('form.saveFailed', { reason: err instanceof Error ? err.message : String(err) }),
+        );
+      requestAnimationFrame(() => summaryRef.current?.focus());
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const title = locked ? t('form.viewTitle') : logId ? t('form.editTitle') : t('form.newTitle');
+  const total = residentsTotal(form);
+
+  return (
+    <main id="main" class="page">
+      <a class="back" href="/field">
+        ← {t('app.back')}
+      </a>
+      <h1>{title}</h1>
+      {existing && (
+        <div class="log-status">
+          <span class="badges">
+            <SyncBadge state={existing.syncState} />
+            {existing.status && <ReviewBadge status={existing.status} />}
+          </span>
+          {existing.reviewComment && (
+            <p class="comment">{t('field.returnedComment', { comment: existing.reviewComment })}</p>
+          )}
+          {existing.problem && (
+            <p class="error-box" role="alert">
+              {t('form.serverProblem', { reason: t(`reasons.${existing.problem.reason}`) })}{' '}
+              <a href={`/field/attention?log=${existing.id}`}>{t('form.openAttention')}</a>
+            </p>
+          )}
+        </div>
+      )}
+      {locked && <p class="banner info">{t('form.approvedLocked')}</p>}
+      {resending && !locked && (
+        <p class="banner info" role="status">
+          {t('form.resending')}
+        </p>
+      )}
+      {restored && !locked && (
+        <p class="banner info" role="status">
+          {t('form.draftRestored')}{' '}
+          <button
+            type="button"
+            class="btn small ghost"
+            onClick={() => {
+              if (draftSlot.current) clearDraft(draftSlot.current);
+              setRestored(false);
+              setForm(existing ? formFromContent(existing) : blankForm(user));
+            }}
+          >
+            {t('form.discardDraft')}
+          </button>
+        </p>
+      )}
+      <div ref={summaryRef} tabIndex={-1} class="summary-target">
+        {problems.length > 0 && (
+          <div class="error-box" role="alert">
+            <p>{t('form.fixErrors', { count: Object.keys(errorsByField).length })}</p>
+            <ul>
+              {Object.entries(errorsByField).map(([k, msg]) => (
+                <li key={k}>{msg}</li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {saveError && (
+          <p class="error-box" role="alert">
+            {saveError}
+          </p>
+        )}
+      </div>
+      <p class="privacy-note">{t('form.privacyNote')}</p>
+      <form onSubmit={(e) => void onSave(e)} noValidate>
+        <fieldset disabled={locked} class="plain">
+          <TextField
+            id="activityDate"
+            type="date"
+            label={t('fields.activityDate')}
+            value={form.activityDate}
+            onInput={(activityDate) => update({ activityDate })}
+            error={errorsByField.activityDate}
+            max={todayIso()}
+          />
+          <div class={`field${errorsByField.hamletId ? ' has-error' : ''}`}>
+            <label for="hamletId">{t('fields.hamletId')}</label>
+            <select
+              id="hamletId"
+              value={form.hamletId}
+              aria-invalid={errorsByField.hamletId ? true : undefined}
+              onChange={(e) => update({ hamletId: e.currentTarget.value })}
+            >
+              {user.hamlets.map((h) => (
+                <option key={h.id} value={h.id}>
+                  {h.name}
+                </option>
+              ))}
+            </select>
+            <FieldError id="hamletId" msg={errorsByField.hamletId} />
+          </div>
+          <RadioGroup
+            name="kind"
+            legend={t('fields.kind')}
+            options={SESSION_KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))}
+            value={form.kind}
+            onChange={(kind) => update({ kind })}
+            error={errorsByField.kind}
+          />
+          <fieldset class={`group${errorsByField.residents ? ' has-error' : ''}`}>
+            <legend>{t('fields.residents')}</legend>
+            <p class="hint">{t('form.residentsHint')}</p>
+            <div class="row3">
+              {(['under30', 'from30to59', 'over60'] as const).map((band) => (
+                <TextField
+                  key={band}
+                  id={`residents-${band}`}
+                  type="number"
+                  inputMode="numeric"
+                  min="0"
+                  max="500"
+                  label={t(`fields.residents.${band}`)}
+                  value={form[band]}
+                  onInput={(val) => update({ [band]: val })}
+                  error={errorsByField[`residents.${band}`]}
+                />
+              ))}
+            </div>
+            <p class="total" aria-live="polite">
+              {t('form.residentsTotal', { count: total })}
+            </p>
+            <FieldError id="residents" msg={errorsByField.residents} />
+          </fieldset>
+          <div class="field">
+            <label for="language">{t('fields.language')}</label>
+            <select
+              id="language"
+              value={form.language}
+              onChange={(e) => update({ language: e.currentTarget.value as FormState['language'] })}
+            >
+              {SESSION_LANGUAGES.map((l) => (
+                <option key={l} value={l}>
+                  {t(`language.${l}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <SkillsPicker
+            lng={lng}
+            form={form}
+            onChange={(next) => update({ skills: next })}
+            error={errorsByField.skills}
+          />
+          <RadioGroup
+            name="outcome"
+            legend={t('fields.outcome')}
+            options={OUTCOMES.map((o) => ({ value: o, label: t(`outcome.${o}`) }))}
+            value={form.outcome}
+            onChange={(outcome) => update({ outcome })}
+            error={errorsByField.outcome}
+          />
+          {form.outcome !== '' && form.outcome !== 'done' && (
+            <div class={`field${errorsByField.reason ? ' has-error' : ''}`}>
+              <label for="reason">{t('fields.reason')}</label>
+              <select
+                id="reason"
+                value={form.reason}
+                aria-invalid={errorsByField.reason ? true : undefined}
+                onChange={(e) => update({ reason: e.currentTarget.value as FormState['reason'] })}
+              >
+                <option value="">—</option>
+                {NOT_DONE_REASONS.map((r) => (
+                  <option key={r} value={r}>
+                    {t(`reason.${r}`)}
+                  </option>
+                ))}
+              </select>
+              <FieldError id="reason" msg={errorsByField.reason} />
+            </div>
+          )}
+          <TextField
+            id="householdCode"
+            label={t('fields.householdCode')}
+            hint={t('form.householdHint')}
+            value={form.householdCode}
+            onInput={(householdCode) => update({ householdCode })}
+            error={errorsByField.householdCode}
+            autoCapitalize="characters"
+            maxLength={20}
+          />
+          <TextField
+            id="notes"
+            multiline
+            label={t('fields.notes')}
+            hint={t('form.notesHint')}
+            value={form.notes}
+            onInput={(notes) => update({ notes })}
+            error={errorsByField.notes}
+            maxLength={1000}
+          />
+        </fieldset>
+        {!locked && (
+          <div class="actions sticky">
+            <button type="submit" class="btn primary block" disabled={saving}>
+              {saving ? t('form.saving') : t('form.save')}
+            </button>
+          </div>
+        )}
+      </form>
+      {existing && <p class="muted small">{formatIsoDate(existing.activityDate)}</p>}
+    </main>
+  );
+}
+
+/** A new record: today, in the volunteer's own hamlet (or the commune's first). */
+function blankForm(user: { hamletId: string | null; hamlets: { id: string }[] }): FormState {
+  return emptyForm(todayIso(), user.hamletId ?? user.hamlets[0]?.id ?? '');
+}
+
+function FieldError({ id, msg }: { id: string; msg: string | undefined }) {
+  return msg ? (
+    <p class="field-error" id={`${id}-error`}>
+      {msg}
+    </p>
+  ) : null;
+}
+
+function RadioGroup<T extends string>(p: {
+  name: string;
+  legend: string;
+  options: { value: T; label: string }[];
+  value: T | '';
+  onChange: (v: T) => void;
+  error: string | undefined;
+}) {
+  return (
+    <fieldset
+      class={`group${p.error ? ' has-error' : ''}`}
+      aria-describedby={p.error ? `${p.name}-error` : undefined}
+    >
+      <legend>{p.legend}</legend>
+      <div class="choices">
+        {p.options.map((o) => (
+          <label key={o.value} class="choice">
+            <input
+              type="radio"
+              name={p.name}
+              value={o.value}
+              checked={p.value === o.value}
+              onChange={() => p.onChange(o.value)}
+            />
+            <span>{o.label}</span>
+          </label>
+        ))}
+      </div>
+      <FieldError id={p.name} msg={p.error} />
+    </fieldset>
+  );
+}
+
+function SkillsPicker(p: {
+  lng: string;
+  form: FormState;
+  onChange: (skills: FormState['skills']) => void;
+  error: string | undefined;
+}) {
+  const { t } = useTranslation();
+  const list = skills.value;
+  const selected = new Map(p.form.skills.map((s) => [s.skillId, s]));
+
+  const toggleSkill = (skill: Skill, on: boolean) => {
+    if (on)
+      p.onChange([
+        ...p.form.skills,
+        { skillId: skill.id, contentVersion: skill.version, stepsDone: [] },
+      ]);
+    else p.onChange(p.form.skills.filter((s) => s.skillId !== skill.id));
+  };
+  const toggleStep = (skillId: string, stepId: string, on: boolean, order: string[]) => {
+    p.onChange(
+      p.form.skills.map((s) => {
+        if (s.skillId !== skillId) return s;
+        const set = new Set(s.stepsDone);
+        if (on) set.add(stepId);
+        else set.delete(stepId);
+        return { ...s, stepsDone: order.filter((id) => set.has(id)) };
+      }),
+    );
+  };
+
+  return (
+    <fieldset
+      class={`group${p.error ? ' has-error' : ''}`}
+      aria-describedby={p.error ? 'skills-error' : undefined}
+    >
+      <legend>{t('form.chooseSkills')}</legend>
+      {list === null && !skillsFailed.value && <p class="muted">{t('form.contentLoading')}</p>}
+      {skillsFailed.value && <p class="error-box">{t('form.contentFailed')}</p>}
+      {list?.map((skill) => {
+        const sel = selected.get(skill.id);
+        const order = skill.steps.map((s) => s.id);
+        return (
+          <div key={skill.id} class={`skill${sel ? ' open' : ''}`}>
+            <label class="choice">
+              <input
+                type="checkbox"
+                checked={sel !== undefined}
+                onChange={(e) => toggleSkill(skill, e.currentTarget.checked)}
+              />
+              <span>{localized(skill.title, p.lng)}</span>
+            </label>
+            {sel && (
+              <fieldset class="steps">
+                <legend>
+                  {localized(skill.title, p.lng)} —{' '}
+                  {t('form.stepsOf', { done: sel.stepsDone.length, total: skill.steps.length })}
+                </legend>
+                {skill.steps.map((step) => (
+                  <div key={step.id} class="step">
+                    <label class="choice">
+                      <input
+                        type="checkbox"
+                        checked={sel.stepsDone.includes(step.id)}
+                        onChange={(e) =>
+                          toggleStep(skill.id, step.id, e.currentTarget.checked, order)
+                        }
+                      />
+                      <span>{localized(step.text, p.lng)}</span>
+                    </label>
+                    {step.safety && <p class="safety">⚠ {localized(step.safety, p.lng)}</p>}
+                  </div>
+                ))}
+              </fieldset>
+            )}
+          </div>
+        );
+      })}
+      <FieldError id="skills" msg={p.error} />
+    </fieldset>
+  );
+}

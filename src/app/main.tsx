@@ -1,0 +1,19 @@
+/** Entry point: language first, then the signed-in user (offline), then render. */
+import { render } from 'preact';
+import { initI18n } from '../i18n/index.ts';
+import { registerServiceWorker } from '../pwa/register.ts';
+import { App } from './App.tsx';
+import { restoreSession } from './session.ts';
+import './styles.css';
+
+async function boot(): Promise<void> {
+  await Promise.all([initI18n(), restoreSession().catch((e: unknown) => console.error(e))]);
+  const root = document.getElementById('app');
+  if (!root) return;
+  root.textContent = '';
+  render(<App />, root);
+  performance.mark('app-ready');
+  void registerServiceWorker();
+}
+
+void boot();

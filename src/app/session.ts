@@ -1,0 +1,145 @@
+/**
+ * Who is signed in on this phone, and their open database and sync engine.
+ * The profile is kept in localStorage so the app opens offline; the auth
+ * cookie itself is HttpOnly and never visible here.
+ */
+import { signal } from '@preact/signals';
+import * as v from 'valibot';
+import { userProfileSchema, type UserProfile } from '../shared/schemas/auth.ts';
+import {
+  openUserDb,
+  getSyncSummary,
+  requestPersistentStorage,
+  type UserDb,
+} from '../storage/index.ts';
+import type { SyncEngine, SyncStatus } from '../sync/engine.ts';
+
+const PROFILE_KEY = 'sotay.user';
+
+/** The API client and the sync engine load after the first screen (see api.ts). */
+const loadApi = () => import('./api.ts');
+const loadSync = () => import('../sync/index.ts');
+
+export interface ActiveSession {
+  user: UserProfile;
+  /** Present for volunteers: their on-device database and (once loaded) sync engine. */
+  field: { db: UserDb; engine: SyncEngine | null } | null;
+}
+
+export const session = signal<ActiveSession | null>(null);
+export const syncStatus = signal<SyncStatus | null>(null);
+/** Set when the server said 401: the data stays, the user must sign in again. */
+export const authExpired = signal(false);
+/** Set when another tab upgraded the database; this tab must reload. */
+export const versionChanged = signal(false);
+
+let persistRequest: Promise<boolean> = Promise.resolve(false);
+/** Settles once this visit's `navigator.storage.persist()` request has been answered. */
+export function persistAnswered(): Promise<boolean> {
+  return persistRequest;
+}
+
+function readStoredProfile(): UserProfile | null {
+  try {
+    const raw = localStorage.getItem(PROFILE_KEY);
+    if (!raw) return null;
+    const parsed = v.safeParse(userProfileSchema, JSON.parse(raw));
+    return parsed.success ? parsed.output : null;
+  } catch {
+    return null;
+  }
+}
+
+async function activate(user: UserProfile): Promise<void> {
+  if (user.role !== 'volunteer') {
+    session.value = { user, field: null };
+    return;
+  }
+  const db = await openUserDb(user.id, { onVersionChange: () => (versionChanged.value = true) });
+  session.value = { user, field: { db, engine: null } };
+  // The list renders from the phone at once; sync starts right after.
+  void startSync(user, db);
+  persistRequest = requestPersistentStorage();
+}
+
+async function startSync(user: UserProfile, db: UserDb): Promise<void> {
+  const [{ createSyncEngine }, { api }] = await Promise.all([loadSync(), loadApi()]);
+  const current = session.value;
+  if (!current?.field || current.field.db !== db) return; // signed out meanwhile
+  const engine = createSyncEngine({
+    db,
+    api,
+    userId: user.id,
+    // Unexpected failures only (the status says the rest); visible in the browser console.
+    onError: (e: unknown) => console.warn('[sotay sync]', e),
+  });
+  engine.subscribe((s) => {
+    syncStatus.value = s;
+    if (s.state === 'unauthorized') authExpired.value = true;
+  });
+  session.value = { ...current, field: { db, engine } };
+  engine.start();
+}
+
+/** Restores the last signed-in user from this phone, without the network. */
+export async function restoreSession(): Promise<void> {
+  const user = readStoredProfile();
+  if (!user) return;
+  await activate(user);
+  // Refresh the profile in the background; offline is fine.
+  const [{ api }, { UnauthorizedError }] = await Promise.all([loadApi(), loadSync()]);
+  api.me().then(
+    (fresh) => {
+      localStorage.setItem(PROFILE_KEY, JSON.stringify(fresh));
+      if (session.value) session.value = { ...session.value, user: fresh };
+      authExpired.value = false;
+    },
+    (err: unknown) => {
+      if (err instanceof UnauthorizedError) authExpired.value = true;
+    },
+  );
+}
+
+/** Signs in online and opens this user's on-device data. */
+export async function signIn(username: string, password: string): Promise<UserProfile> {
+  const { api } = await loadApi();
+  const user = await api.login({ username, password });
+  const current = session.value;
+  if (current && current.user.id !== user.id) closeActive();
+  localStorage.setItem(PROFILE_KEY, JSON.stringify(user));
+  authExpired.value = false;
+  if (!current || current.user.id !== user.id) await activate(user);
+  else session.value = { ...current, user };
+  current?.field?.engine?.start();
+  return user;
+}
+
+function closeActive(): void {
+  const current = session.value;
+  current?.field?.engine?.stop();
+  current?.field?.db.close();
+  session.value = null;
+  syncStatus.value = null;
+}
+
+/**
+ * Signs out. Refuses (returns the number of unsent records) while this
+ * user's outbox is not empty: signing out must never discard a record.
+ */
+export async function signOut(): Promise<number> {
+  const current = session.value;
+  if (current?.field) {
+    const { pending } = await getSyncSummary(current.field.db);
+    if (pending > 0) return pending;
+  }
+  try {
+    const { api } = await loadApi();
+    await api.logout();
+  } catch {
+    // Offline or already expired: the local sign-out still happens.
+  }
+  localStorage.removeItem(PROFILE_KEY);
+  authExpired.value = false;
+  closeActive();
+  return 0;
+}
