@@ -1,0 +1,110 @@
+/**
+ * A page built beside the app (dist/bench/, same origin, never precached and
+ * never linked) that exposes the REAL storage and sync modules to browser
+ * tests and benchmarks: records go through the same write path (saveLog, one
+ * strict transaction with the outbox) and the same engine as in the app.
+ * Built only by `npm test` / `npm run bench`, not by `npm start`.
+ */
+import * as storage from '../../src/storage/index.ts';
+import * as sync from '../../src/sync/index.ts';
+import type { LogContentInput } from '../../src/shared/schemas/log.ts';
+
+/** A realistic ~1 KB session record (SYNC.md §4 E3). */
+function sampleContent(i: number, communeId: string, hamletId: string): LogContentInput {
+  return {
+    communeId,
+    hamletId,
+    activityDate: '2026-11-20',
+    kind: i % 3 === 0 ? 'group_class' : 'home_visit',
+    residents: { under30: i % 4, from30to59: 1 + (i % 3), over60: i % 5 },
+    language: 'vi',
+    skills: [
+      {
+        skillId: 'vneid-level2',
+        contentVersion: 1,
+        stepsDone: ['install-vneid', 'open-activation'],
+      },
+    ],
+    outcome: i % 7 === 0 ? 'partly' : 'done',
+    reason: i % 7 === 0 ? 'no_signal' : undefined,
+    householdCode: `TH07-H${String(i % 1000).padStart(3, '0')}`,
+    notes:
+      `Buổi hỗ trợ số ${i}: hướng dẫn kích hoạt VNeID mức 2, kiểm tra bảo mật tài khoản, nhắc người dân tự nhập mã OTP. `.repeat(
+        4,
+      ),
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+const bench = {
+  storage,
+  sync,
+  sampleContent,
+  /** Saves `count` logs one user action at a time (one transaction each) and times each save. */
+  async saveMany(userId: string, communeId: string, hamletId: string, count: number, offset = 0) {
+    const db = await storage.openUserDb(userId);
+    const times: number[] = [];
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const t0 = performance.now();
+      const log = await storage.saveLog(db, {
+        content: sampleContent(offset + i, communeId, hamletId),
+        userId,
+      });
+      times.push(performance.now() - t0);
+      ids.push(log.id);
+    }
+    db.close();
+    times.sort((a, b) => a - b);
+    return {
+      ids,
+      p50: percentile(times, 50),
+      p95: percentile(times, 95),
+      p99: percentile(times, 99),
+    };
+  },
+  async summary(userId: string) {
+    const db = await storage.openUserDb(userId);
+    const s = await storage.getSyncSummary(db);
+    const outbox = await db.count('outbox');
+    db.close();
+    return { ...s, outbox };
+  },
+  async usage(): Promise<number | null> {
+    const e = await navigator.storage?.estimate?.();
+    return e?.usage ?? null;
+  },
+  /** Runs the real engine until the outbox is empty; returns the wall time. */
+  async drain(userId: string, timeoutMs: number) {
+    const db = await storage.openUserDb(userId);
+    const api = sync.createApiClient();
+    const engine = sync.createSyncEngine({ db, api, userId });
+    const t0 = performance.now();
+    let runs = 0;
+    try {
+      while (performance.now() - t0 < timeoutMs) {
+        runs++;
+        const outcome = await engine.syncNow();
+        const s = await storage.getSyncSummary(db);
+        if (s.pending === 0 && (await db.count('outbox')) === 0) break;
+        if (outcome.status !== 'ok') await new Promise((r) => setTimeout(r, 500));
+      }
+      return { ms: performance.now() - t0, runs, outbox: await db.count('outbox') };
+    } finally {
+      engine.stop();
+      db.close();
+    }
+  },
+};
+
+declare global {
+  interface Window {
+    sotayBench: typeof bench;
+  }
+}
+window.sotayBench = bench;
+document.body.dataset.ready = 'true';
