@@ -1,0 +1,58 @@
+/**
+ * Every locale has exactly the Vietnamese key set (Vietnamese is the source)
+ * and the same {{placeholders}} in every string, so no screen falls back to a
+ * raw key or loses a number.
+ */
+import { describe, expect, it } from 'vitest';
+import vi from '../../../src/i18n/locales/vi.json';
+import en from '../../../src/i18n/locales/en.json';
+
+type Tree = { [key: string]: string | Tree };
+
+function flatten(tree: Tree, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(tree)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === 'string') out.set(key, v);
+    else for (const [kk, vv] of flatten(v, key)) out.set(kk, vv);
+  }
+  return out;
+}
+
+const placeholders = (s: string) => [...s.matchAll(/{{\s*(\w+)\s*}}/g)].map((m) => m[1]).sort();
+/** i18next plural forms: vi has only `_other`; en needs `_one` too. Compare on the base key. */
+const base = (key: string) => key.replace(/_(zero|one|two|few|many|other)$/, '');
+
+const source = flatten(vi);
+const locales = { en: flatten(en) };
+
+describe.each(Object.entries(locales))('locale %s', (_name, strings) => {
+  it('has every Vietnamese key and no extra ones', () => {
+    const want = new Set([...source.keys()].map(base));
+    const have = new Set([...strings.keys()].map(base));
+
+    expect([...want].filter((k) => !have.has(k))).toEqual([]);
+    expect([...have].filter((k) => !want.has(k))).toEqual([]);
+  });
+
+  it('keeps the same placeholders in every string', () => {
+    const mismatched = [...strings].filter(([key, text]) => {
+      const viText = source.get(key) ?? source.get(`${base(key)}_other`) ?? '';
+      return placeholders(viText).join() !== placeholders(text).join();
+    });
+
+    expect(mismatched.map(([k]) => k)).toEqual([]);
+  });
+
+  it('has no empty strings', () => {
+    expect([...strings].filter(([, t]) => t.trim() === '').map(([k]) => k)).toEqual([]);
+  });
+});
+
+describe('Vietnamese source', () => {
+  it('is in Unicode NFC, so search and comparison behave', () => {
+    const notNfc = [...source].filter(([, t]) => t !== t.normalize('NFC')).map(([k]) => k);
+
+    expect(notNfc).toEqual([]);
+  });
+});
