@@ -90,8 +90,12 @@ export interface SyncEngine {
   start(): void;
   /** Removes the triggers and timers. A run in progress finishes. */
   stop(): void;
-  /** Call after every local save: refreshes the counts and schedules a debounced run. */
-  notifySaved(): void;
+  /**
+   * Call after every local save: schedules a debounced run and refreshes the
+   * counts; resolves once the status counts the save (never rejects), so a
+   * screen shown after it never says "synced" while the save waits.
+   */
+  notifySaved(): Promise<void>;
   /** Re-reads the counts and sync meta from storage. */
   refresh(): Promise<SyncStatus>;
   /** Listen to status changes; returns the unsubscribe function. Not called on subscribe. */
@@ -610,13 +614,18 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
       retryTimer = debounceTimer = periodicTimer = watchdogTimer = null;
     },
     notifySaved() {
-      void refresh().catch(report);
-      if (!started) return;
-      if (debounceTimer !== null) clearTimer(debounceTimer);
-      debounceTimer = setTimer(() => {
-        debounceTimer = null;
-        trigger();
-      }, debounceMs);
+      const counted = refresh().then(
+        () => undefined,
+        (e: unknown) => report(e),
+      );
+      if (started) {
+        if (debounceTimer !== null) clearTimer(debounceTimer);
+        debounceTimer = setTimer(() => {
+          debounceTimer = null;
+          trigger();
+        }, debounceMs);
+      }
+      return counted;
     },
   };
 }

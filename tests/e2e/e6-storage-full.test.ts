@@ -132,8 +132,23 @@ describe('E6: storage full when saving', () => {
 
     await page.getByRole('button', { name: 'Lưu' }).click();
     await page.getByText('Đã lưu trên máy', { exact: true }).waitFor();
+    // Wait on the phone's own records, not on the status line: right after a
+    // save the line can still show the previous "Đã đồng bộ" for a moment.
     await expect
-      .poll(() => page.getByTestId('sync-state').textContent(), { timeout: 30_000 })
+      .poll(
+        async () => {
+          const now = await phoneState(page, userId);
+          return {
+            logs: now.logs.length,
+            outbox: now.outbox,
+            unsynced: now.logs.filter((l) => l.syncState !== 'synced').length,
+          };
+        },
+        { timeout: 30_000 },
+      )
+      .toEqual({ logs: before.logs.length + 1, outbox: 0, unsynced: 0 });
+    await expect
+      .poll(() => page.getByTestId('sync-state').textContent(), { timeout: 10_000 })
       .toBe('Đã đồng bộ');
     const onServer = await (await coordinatorApi(server.url)).logs(userId);
     expectSameRecords(

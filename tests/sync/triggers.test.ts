@@ -67,7 +67,7 @@ describe('sync triggers', () => {
     const afterStop = syncRequests(net);
     win.dispatchEvent(new Event('online'));
     doc.dispatchEvent(new Event('visibilitychange'));
-    engine.notifySaved();
+    await engine.notifySaved();
     await settled(engine);
 
     expect(timers.pending()).toEqual([]);
@@ -82,12 +82,14 @@ describe('sync triggers', () => {
 
     for (let i = 0; i < 3; i++) {
       await saveLog(db, { content: makeContent({ notes: `${i}` }), userId: user.id });
-      engine.notifySaved();
+      // Once it resolves the status counts this save: a screen shown next
+      // never says "synced" while the save waits.
+      await engine.notifySaved();
+      expect(engine.getStatus().pending).toBe(i + 1);
     }
 
     expect(timers.pending().filter((ms) => ms === 1500)).toHaveLength(1);
     expect(syncRequests(net)).toBe(before);
-    await vi.waitFor(() => expect(engine.getStatus().pending).toBe(3));
     timers.fire(1500);
     await settled(engine);
     expect(await serverLogIds(server, user.id)).toHaveLength(3);
@@ -178,7 +180,7 @@ describe('sync triggers', () => {
     expect(timers.pending()).toEqual([5 * 60_000, WATCHDOG_CHECK]); // no retry timer
     const before = net.requests.length;
     win.dispatchEvent(new Event('online'));
-    engine.notifySaved();
+    void engine.notifySaved();
     timers.fire();
     await settled(engine);
     expect(net.requests.length).toBe(before);

@@ -106,7 +106,7 @@ export function AttentionPage() {
     setBusy(item.mutationId);
     try {
       const text = await perform(field.db, user.id, item, action);
-      field.engine?.notifySaved();
+      await field.engine?.notifySaved();
       const rest = await (logFilter
         ? listAttentionFor(field.db, logFilter)
         : listAttention(field.db));

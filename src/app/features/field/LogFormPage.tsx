@@ -157,7 +157,7 @@ export function LogFormPage() {
       if (resending && resend) await dismissAttention(field.db, resend);
       performance.measure('log-save', { start, end: performance.now() });
       if (draftSlot.current) clearDraft(draftSlot.current);
-      field.engine?.notifySaved();
+      await field.engine?.notifySaved();
       flash(t('field.savedOnDevice'));
       route('/field');
     } catch (err) {
