@@ -55,7 +55,14 @@ async function activate(user: UserProfile): Promise<void> {
     session.value = { user, field: null };
     return;
   }
-  const db = await openUserDb(user.id, { onVersionChange: () => (versionChanged.value = true) });
+  const db = await openUserDb(user.id, {
+    // A newer version needs the database: the connection is already closed.
+    // Reload into the new version; a half-typed form is restored from its draft.
+    onVersionChange: () => {
+      versionChanged.value = true;
+      window.location.reload();
+    },
+  });
   session.value = { user, field: { db, engine: null } };
   // The list renders from the phone at once; sync starts right after.
   void startSync(user, db);

@@ -9,7 +9,11 @@ import type { Workbox } from 'workbox-window';
 type Listener = () => void;
 let wb: Workbox | null = null;
 const updateListeners = new Set<Listener>();
+const elsewhereListeners = new Set<Listener>();
 let updateWaiting = false;
+/** This tab accepted the update (it reloads as soon as the new version takes over). */
+let accepted = false;
+let updatedElsewhere = false;
 
 /** Registers `/sw.js` in production builds; a no-op where unsupported. */
 export async function registerServiceWorker(): Promise<void> {
@@ -21,8 +25,17 @@ export async function registerServiceWorker(): Promise<void> {
     for (const l of updateListeners) l();
   });
   wb.addEventListener('controlling', (event) => {
-    // A new worker took over after the user accepted the update.
-    if (event.isUpdate) window.location.reload();
+    if (!event.isUpdate) return;
+    // The tab that accepted reloads now. Any other tab may be mid-form: it
+    // keeps working and says so; if the new version needs a newer database,
+    // the `versionchange` of the old connection reloads it (the draft stays).
+    if (accepted) {
+      window.location.reload();
+      return;
+    }
+    updateWaiting = false;
+    updatedElsewhere = true;
+    for (const l of elsewhereListeners) l();
   });
   try {
     await wb.register();
@@ -38,7 +51,15 @@ export function onUpdateReady(fn: Listener): () => void {
   return () => updateListeners.delete(fn);
 }
 
+/** Calls `fn` when another tab activated a new version; returns an unsubscribe. */
+export function onUpdatedElsewhere(fn: Listener): () => void {
+  elsewhereListeners.add(fn);
+  if (updatedElsewhere) fn();
+  return () => elsewhereListeners.delete(fn);
+}
+
 /** Activates the waiting version; the page reloads when it takes control. */
 export function applyUpdate(): void {
+  accepted = true;
   wb?.messageSkipWaiting();
 }

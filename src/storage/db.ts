@@ -13,6 +13,7 @@ import {
   type IDBPTransaction,
   type StoreNames,
 } from 'idb';
+import type { LogStatus } from '../shared/schemas/log.ts';
 import type { AttentionItem, LocalLog, MetaRecord, OutboxEntry, SyncState } from './types.ts';
 
 /**
@@ -20,8 +21,10 @@ import type { AttentionItem, LocalLog, MetaRecord, OutboxEntry, SyncState } from
  * 1. stores logs, outbox, attention, meta.
  * 2. synced logs get `ackedAt` (the re-push window after a server restore
  *    counts from it; v1 did not record it).
+ * 3. index `logs.byStatus` (review status): the home screen finds the
+ *    sessions returned for changes without reading every log.
  */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 const DB_PREFIX = 'sotay-';
 
 export interface SotayDB extends DBSchema {
@@ -30,6 +33,8 @@ export interface SotayDB extends DBSchema {
     value: LocalLog;
     indexes: {
       bySyncState: SyncState;
+      /** Review status; a log never reviewed (status null) is not in it. */
+      byStatus: LogStatus;
       /** Newest first when walked backwards: activity date, then device creation time. */
       byActivityDate: [string, number];
     };
@@ -125,6 +130,10 @@ export function upgradeUserDb(
     // Best effort: a database whose backfill fails still opens (those logs are
     // simply not re-pushed after a restore); an IDB failure aborts the upgrade.
     backfillAckedAt(tx).catch(ignore);
+  }
+  if (oldVersion < 3 && newVersion >= 3) {
+    // Built from the stored logs by IndexedDB itself; the outbox is untouched.
+    tx.objectStore('logs').createIndex('byStatus', 'status');
   }
 }
 

@@ -12,7 +12,7 @@ export {
 } from './db.ts';
 export type { UserDb, SotayDB, OpenUserDbOptions, UpgradeTransaction } from './db.ts';
 export { ValidationError, LogNotFoundError } from './errors.ts';
-export { saveLog, deleteLog, getLog, listLogs } from './log-repo.ts';
+export { saveLog, deleteLog, getLog, listLogs, listReturned } from './log-repo.ts';
 export type { SaveLogInput } from './log-repo.ts';
 export {
   peekOutbox,

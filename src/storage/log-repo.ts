@@ -216,3 +216,27 @@ export async function listLogs(db: UserDb, opts: { limit?: number } = {}): Promi
   await tx.done;
   return out;
 }
+
+/**
+ * The sessions a coordinator returned for changes and that wait for the
+ * volunteer, newest activity first: at most `limit` of them and their count.
+ * Reads the `byStatus` index only (not every log).
+ */
+export async function listReturned(
+  db: UserDb,
+  opts: { limit?: number } = {},
+): Promise<{ count: number; logs: LocalLog[] }> {
+  const tx = db.transaction('logs', 'readonly');
+  const all = await tx.store.index('byStatus').getAll('changes_requested');
+  await tx.done;
+  const waiting = all
+    .filter((l) => !l.deleted && l.syncState === 'synced')
+    .sort((a, b) =>
+      a.activityDate === b.activityDate
+        ? b.createdAtDevice - a.createdAtDevice
+        : a.activityDate < b.activityDate
+          ? 1
+          : -1,
+    );
+  return { count: waiting.length, logs: waiting.slice(0, opts.limit ?? Infinity) };
+}

@@ -154,6 +154,8 @@ describe('volunteer offline → sync → coordinator review → volunteer sees d
     await expect.poll(() => list.getByText('Đã duyệt').count(), { timeout: 30_000 }).toBe(1);
     await expect.poll(() => list.getByText('Trả lại để sửa').count()).toBe(1);
     await list.getByText('Cán bộ xã nhận xét: Ghi rõ số người từ 60 tuổi.').waitFor();
+    // Above the list, whatever page of it the session is on: what to fix first.
+    await page.getByRole('heading', { name: '1 buổi bị trả lại, cần sửa' }).waitFor();
   });
 });
 
@@ -161,18 +163,23 @@ describe('a returned session comes back fixed', () => {
   it('lets the volunteer fix the returned session; it goes back to the coordinator for review', async () => {
     const page = volunteer.page;
     const list = page.getByRole('list', { name: 'Danh sách buổi hỗ trợ' });
-    await list
-      .getByRole('listitem')
-      .filter({ hasText: 'Trả lại để sửa' })
-      .getByRole('link')
-      .click();
+    const returned = page.getByRole('region', { name: '1 buổi bị trả lại, cần sửa' });
+    await returned.getByRole('link').click();
     await page.getByRole('heading', { name: 'Sửa buổi hỗ trợ' }).waitFor();
 
     await page.getByLabel('Từ 60 tuổi trở lên').fill('8');
+    await page.getByLabel('Trong đó số phụ nữ').fill('99');
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await page
+      .getByText('Trong đó số phụ nữ: không được nhiều hơn tổng số người', { exact: false })
+      .first()
+      .waitFor();
+    await page.getByLabel('Trong đó số phụ nữ').fill('3');
     await page.getByRole('button', { name: 'Lưu' }).click();
     await page.getByText('Đã lưu trên máy').waitFor();
 
     await expect.poll(() => list.getByText('Trả lại để sửa').count(), { timeout: 30_000 }).toBe(0);
+    expect(await page.getByRole('heading', { name: /bị trả lại/ }).count()).toBe(0);
     await expect.poll(() => list.getByText('Chờ duyệt').count(), { timeout: 30_000 }).toBe(1);
     await expect.poll(() => list.getByText('Đã gửi').count()).toBe(2);
     await coordinator.page.reload();
@@ -180,6 +187,6 @@ describe('a returned session comes back fixed', () => {
     const rows = coordinator.page.getByRole('table').getByRole('row');
     await expect.poll(() => rows.count()).toBe(2);
     await rows.nth(1).getByRole('link').click();
-    await coordinator.page.getByText(/Từ 60 tuổi trở lên: 8/).waitFor();
+    await coordinator.page.getByText(/Từ 60 tuổi trở lên: 8\), trong đó 3 phụ nữ/).waitFor();
   });
 });

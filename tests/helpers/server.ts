@@ -247,6 +247,8 @@ export async function makeMutation(m: {
   baseVersion?: number | null;
   payload?: unknown;
   mutationId?: string;
+  /** Defaults to the current one; 1 for the previous client's payload. */
+  payloadSchema?: number;
 }): Promise<Mutation> {
   const name = m.name ?? 'log.create';
   const payload =
@@ -257,7 +259,7 @@ export async function makeMutation(m: {
     name,
     entityId: m.entityId ?? uuidv7(),
     baseVersion: m.baseVersion ?? null,
-    payloadSchema: PAYLOAD_SCHEMA,
+    payloadSchema: m.payloadSchema ?? PAYLOAD_SCHEMA,
     payload,
     payloadHash: await payloadHash(payload),
     createdAtDevice: Date.now(),

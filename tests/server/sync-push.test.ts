@@ -556,6 +556,80 @@ describe.each(availableBackends())('POST /api/sync/push (%s)', (backend) => {
     ).toBe(2);
   });
 
+  it("accepts the previous client's payloads (schema 1), upcast, and keeps a newer client's count of women", async () => {
+    const c = makeClient();
+    const id = uuidv7();
+    const women = { under30: 2, from30to59: 1, over60: 1, women: 3 };
+    const created = await pushOk(an, c.clientId, [
+      await makeMutation({
+        seq: c.nextSeq(),
+        entityId: id,
+        payload: makeLogContent({ residents: women }),
+      }),
+    ]);
+    expect(created.results[0]!.record?.residents).toEqual(women);
+
+    // An old phone edits it: its payload cannot know `women`.
+    const old = await pushOk(an, c.clientId, [
+      await makeMutation({
+        seq: c.nextSeq(),
+        name: 'log.update',
+        entityId: id,
+        baseVersion: 1,
+        payloadSchema: 1,
+        payload: makeLogContent({
+          residents: { under30: 2, from30to59: 1, over60: 2 },
+          notes: 'máy cũ',
+        }),
+      }),
+    ]);
+    expect(old.results[0]).toMatchObject({ status: 'applied', serverVersion: 2 });
+    expect(old.results[0]!.record).toMatchObject({
+      notes: 'máy cũ',
+      residents: { under30: 2, from30to59: 1, over60: 2, women: 3 },
+    });
+
+    // A schema-1 create: stored without women ("not recorded"), a stray one dropped.
+    const oldCreate = await pushOk(an, c.clientId, [
+      await makeMutation({
+        seq: c.nextSeq(),
+        payloadSchema: 1,
+        payload: makeLogContent({ residents: { under30: 1, from30to59: 0, over60: 0, women: 1 } }),
+      }),
+    ]);
+    expect(oldCreate.results[0]!.status).toBe('applied');
+    expect(oldCreate.results[0]!.record?.residents).toEqual({
+      under30: 1,
+      from30to59: 0,
+      over60: 0,
+    });
+
+    // A schema this server does not know is refused, and the queue goes on.
+    const future = await pushOk(an, c.clientId, [
+      await makeMutation({ seq: c.nextSeq(), payloadSchema: 3 }),
+      await makeMutation({ seq: c.nextSeq() }),
+    ]);
+    expect(future.results.map((r) => r.status)).toEqual(['rejected', 'applied']);
+    expect(future.results[0]).toMatchObject({
+      reason: 'invalid',
+      problems: [{ field: 'payloadSchema', code: 'invalid' }],
+    });
+  });
+
+  it('refuses more women than residents, naming the field', async () => {
+    const c = makeClient();
+    const res = await pushOk(an, c.clientId, [
+      await makeMutation({
+        seq: c.nextSeq(),
+        payload: makeLogContent({ residents: { under30: 1, from30to59: 0, over60: 0, women: 2 } }),
+      }),
+    ]);
+    expect(res.results[0]).toMatchObject({
+      status: 'rejected',
+      problems: [{ field: 'residents.women', code: 'womenOverTotal' }],
+    });
+  });
+
   it('accepts a gzip body', async () => {
     const { gzipSync } = await import('node:zlib');
     const c = makeClient();

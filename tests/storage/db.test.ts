@@ -22,6 +22,7 @@ describe('openUserDb', () => {
     const tx = db.transaction(['logs', 'outbox', 'attention'], 'readonly');
     expect([...tx.objectStore('logs').indexNames].sort()).toEqual([
       'byActivityDate',
+      'byStatus',
       'bySyncState',
     ]);
     expect([...tx.objectStore('outbox').indexNames].sort()).toEqual(['byEntity', 'byMutationId']);

@@ -13,7 +13,7 @@ import {
 } from '../../src/storage/index.ts';
 import { payloadHash } from '../../src/shared/hash.ts';
 import { UUID_PATTERN } from '../../src/shared/ids.ts';
-import type { PushResponse } from '../../src/shared/protocol.ts';
+import { PAYLOAD_SCHEMA, type PushResponse } from '../../src/shared/protocol.ts';
 import type { LogContent } from '../../src/shared/schemas/log.ts';
 import { makeContent, makeRecord } from '../helpers/log-builders.ts';
 import { freshDb } from './fresh-db.ts';
@@ -56,7 +56,7 @@ describe('saveLog', () => {
       entityId: log.id,
       userId,
       baseVersion: null,
-      payloadSchema: 1,
+      payloadSchema: PAYLOAD_SCHEMA,
       attempts: 0,
       payloadHash: await payloadHash(content),
     });

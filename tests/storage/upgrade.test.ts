@@ -8,6 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   DB_VERSION,
   getClientId,
+  listReturned,
   openUserDb,
   saveLog,
   userDbName,
@@ -48,7 +49,7 @@ function syncedV1(notes: string, updatedAtDevice: number): LocalLog {
 
 describe('the upgrade ladder', () => {
   it('opens a v1 database with queued changes as the current version, outbox and logs intact', async () => {
-    expect(DB_VERSION).toBe(2);
+    expect(DB_VERSION).toBe(3);
     const userId = `u-${crypto.randomUUID()}`;
     const v1 = await openAtVersion(userId, 1);
     expect(v1.version).toBe(1);
@@ -89,6 +90,14 @@ describe('the upgrade ladder', () => {
     expect(after.logs).toEqual(
       before.logs.map((l) => (l.id === synced.id ? { ...l, ackedAt: synced.updatedAtDevice } : l)),
     );
+    // The v3 step: an index of the review status, built from the stored logs.
+    expect([...db.transaction('logs').store.indexNames]).toContain('byStatus');
+    const returned = {
+      ...syncedV1('trả lại', Date.UTC(2025, 2, 15)),
+      status: 'changes_requested' as const,
+    };
+    await db.put('logs', returned);
+    expect(await listReturned(db)).toEqual({ count: 1, logs: [returned] });
     // The client sequence goes on where v1 left it.
     await saveLog(db, { content: makeContent({ notes: 'v2' }), userId });
     const seqs = (await db.getAll('outbox')).map((e) => e.seq);

@@ -1,13 +1,28 @@
 /** Offers a waiting app update; the user chooses when (they may be mid-form). */
 import { useEffect, useState } from 'preact/hooks';
-import { applyUpdate, onUpdateReady } from '../../pwa/register.ts';
+import { applyUpdate, onUpdatedElsewhere, onUpdateReady } from '../../pwa/register.ts';
 import { useTranslation } from '../use-translation.ts';
 
 export function UpdateBanner() {
   const { t } = useTranslation();
   const [ready, setReady] = useState(false);
   const [dismissed, setDismissed] = useState(false);
+  const [elsewhere, setElsewhere] = useState(false);
   useEffect(() => onUpdateReady(() => setReady(true)), []);
+  useEffect(() => onUpdatedElsewhere(() => setElsewhere(true)), []);
+  if (elsewhere) {
+    // Another tab updated; this one keeps the old code until reloaded.
+    return (
+      <div class="banner info" role="status">
+        <span>{t('pwa.updatedElsewhere')}</span>
+        <span class="banner-actions">
+          <button type="button" class="btn small" onClick={() => window.location.reload()}>
+            {t('pwa.reload')}
+          </button>
+        </span>
+      </div>
+    );
+  }
   if (!ready || dismissed) return null;
   return (
     <div class="banner info" role="status">

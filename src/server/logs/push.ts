@@ -4,18 +4,18 @@
  * permanent problems (invalid, forbidden, conflicts) are committed as results,
  * never thrown, so one poison mutation cannot block a client's queue.
  */
-import * as v from 'valibot';
 import { decideMutation, changedFields, mergeOutcome } from '../../domain/conflict.ts';
 import type { FieldProblem } from '../../shared/validation.ts';
 import {
   PAYLOAD_SCHEMA,
+  parseLogPayload,
   type Mutation,
   type MutationResult,
   type PushReason,
   type PushRequest,
 } from '../../shared/protocol.ts';
 import { canonicalJson } from '../../shared/hash.ts';
-import { logContentSchema, type LogContent, type LogRecord } from '../../shared/schemas/log.ts';
+import type { LogContent, LogRecord } from '../../shared/schemas/log.ts';
 import type { SessionUser } from '../auth/session.ts';
 import type { Curriculum } from '../curriculum.ts';
 import { transactionWithRetry, type Db, type Queryable } from '../db/index.ts';
@@ -26,6 +26,8 @@ import {
   contentParams,
   contentPlaceholders,
   LOG_CONTENT_COLUMNS,
+  AFTER_INSERT,
+  AFTER_UPDATE,
   readLogRow,
   rowToContent,
   rowToRecord,
@@ -277,10 +279,9 @@ async function processMutation(
   }
   let content: LogContent | null = null;
   if (m.name !== 'log.delete') {
-    if (m.payloadSchema !== PAYLOAD_SCHEMA) {
-      return reject('invalid', [{ field: 'payloadSchema', code: 'invalid' }]);
-    }
-    const parsed = v.safeParse(logContentSchema, m.payload);
+    // The current payload schema or the previous client's, upcast (SYNC.md §3.6).
+    const parsed = parseLogPayload(m.payloadSchema, m.payload);
+    if (parsed === null) return reject('invalid', [{ field: 'payloadSchema', code: 'invalid' }]);
     if (!parsed.success) return reject('invalid', issuesToProblems(parsed.issues));
     content = parsed.output;
     // 1. Tenant scope from the session, before anything that could leak.
@@ -292,6 +293,9 @@ async function processMutation(
   // 4. Lock the row and apply the conflict rule.
   const row = await readLogRow(tx, m.entityId, { forUpdate: true });
   const storedContent = row ? rowToContent(row) : null;
+  if (content && storedContent && m.payloadSchema < PAYLOAD_SCHEMA) {
+    content = keepNewerFields(content, storedContent);
+  }
   let otherWriterSinceBase = false;
   if (
     row &&
@@ -359,7 +363,8 @@ async function processMutation(
         `insert into activity_log (id, commune_id, author_id, ${LOG_CONTENT_COLUMNS.join(', ')},
            status, version, seq, created_device_at, created_at, updated_at, last_mutation_id)
          values ($1, $2, $3, ${contentPlaceholders(4).join(', ')},
-           'submitted', 1, 0, $16::timestamptz, $17::timestamptz, $17::timestamptz, $18)`,
+           'submitted', 1, 0, $${AFTER_INSERT}::timestamptz, $${AFTER_INSERT + 1}::timestamptz,
+           $${AFTER_INSERT + 1}::timestamptz, $${AFTER_INSERT + 2})`,
         [
           m.entityId,
           user.communeId,
@@ -428,8 +433,8 @@ async function processMutation(
       const version = Number(row!.version) + 1;
       const sets = LOG_CONTENT_COLUMNS.map((col, i) => `${col} = ${contentPlaceholders(2)[i]}`);
       await tx.query(
-        `update activity_log set ${sets.join(', ')}, status = 'submitted', version = $14,
-           updated_at = $15::timestamptz, last_mutation_id = $16
+        `update activity_log set ${sets.join(', ')}, status = 'submitted', version = $${AFTER_UPDATE},
+           updated_at = $${AFTER_UPDATE + 1}::timestamptz, last_mutation_id = $${AFTER_UPDATE + 2}
          where id = $1`,
         [m.entityId, ...contentParams(next), version, nowIso, m.mutationId],
       );
@@ -535,4 +540,17 @@ async function insertConflict(
       nowIso,
     ],
   );
+}
+
+/**
+ * An edit from the previous client cannot carry the fields it does not know:
+ * keep the stored `residents.women` (schema 2) unless the new age bands make
+ * it impossible, rather than erase what a newer client recorded.
+ */
+function keepNewerFields(content: LogContent, stored: LogContent): LogContent {
+  const women = stored.residents.women;
+  if (women === undefined || content.residents.women !== undefined) return content;
+  const { under30, from30to59, over60 } = content.residents;
+  if (women > under30 + from30to59 + over60) return content;
+  return { ...content, residents: { ...content.residents, women } };
 }

@@ -13,7 +13,7 @@ import type { Queryable } from '../db/index.ts';
 /** Columns for a LogRecord; alias `l` = activity_log. */
 export const LOG_RECORD_COLUMNS = `
   l.id, l.commune_id, l.hamlet_id, l.activity_date::text as activity_date, l.kind,
-  l.residents_under30, l.residents_30_59, l.residents_60_plus, l.language, l.skills,
+  l.residents_under30, l.residents_30_59, l.residents_60_plus, l.residents_women, l.language, l.skills,
   l.outcome, l.reason, l.household_code, l.notes, l.author_id, a.display_name as author_name,
   l.status, l.review_comment, l.reviewed_at, r.display_name as reviewed_by_name,
   l.version, l.seq, l.deleted_at, l.created_at, l.updated_at,
@@ -37,6 +37,8 @@ export interface LogRow {
   residents_under30: number;
   residents_30_59: number;
   residents_60_plus: number;
+  /** Of whom women; null = not recorded (payload schema 1, or left empty). */
+  residents_women: number | null;
   language: LogContent['language'];
   skills: SkillProgress[] | string;
   outcome: LogContent['outcome'];
@@ -83,6 +85,7 @@ export function rowToContent(row: LogRow): LogContent {
     notes: row.notes,
   };
   // Optional in the schema: omitted rather than null.
+  if (row.residents_women !== null) content.residents.women = Number(row.residents_women);
   if (row.reason !== null) content.reason = row.reason;
   if (row.household_code !== null) content.householdCode = row.household_code;
   return content;
@@ -144,6 +147,7 @@ export const LOG_CONTENT_COLUMNS = [
   'residents_under30',
   'residents_30_59',
   'residents_60_plus',
+  'residents_women',
   'language',
   'skills',
   'outcome',
@@ -160,6 +164,7 @@ export function contentParams(c: LogContent): unknown[] {
     c.residents.under30,
     c.residents.from30to59,
     c.residents.over60,
+    c.residents.women ?? null,
     c.language,
     JSON.stringify(c.skills),
     c.outcome,
@@ -168,6 +173,11 @@ export function contentParams(c: LogContent): unknown[] {
     c.notes,
   ];
 }
+
+/** The first parameter after the content of an insert (content from `$4`). */
+export const AFTER_INSERT = 4 + LOG_CONTENT_COLUMNS.length;
+/** The first parameter after the content of an update (`$1` = id, content from `$2`). */
+export const AFTER_UPDATE = 2 + LOG_CONTENT_COLUMNS.length;
 
 /** `$n` placeholders with casts for the content columns starting at `$from`. */
 export function contentPlaceholders(from: number): string[] {

@@ -21,6 +21,7 @@ import {
   contentParams,
   contentPlaceholders,
   LOG_CONTENT_COLUMNS,
+  AFTER_UPDATE,
   LOG_RECORD_COLUMNS,
   LOG_RECORD_FROM,
   readLogRow,
@@ -288,8 +289,9 @@ export async function decideAmendment(
       snapshot = parsed.output;
       const sets = LOG_CONTENT_COLUMNS.map((col, i) => `${col} = ${contentPlaceholders(2)[i]}`);
       await tx.query(
-        `update activity_log set ${sets.join(', ')}, version = $14, updated_at = $15::timestamptz,
-           reviewed_by = $16, reviewed_at = $15::timestamptz
+        `update activity_log set ${sets.join(', ')}, version = $${AFTER_UPDATE},
+           updated_at = $${AFTER_UPDATE + 1}::timestamptz,
+           reviewed_by = $${AFTER_UPDATE + 2}, reviewed_at = $${AFTER_UPDATE + 1}::timestamptz
          where id = $1`,
         [logId, ...contentParams(snapshot), version, nowIso, user.id],
       );

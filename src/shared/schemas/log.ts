@@ -90,15 +90,30 @@ export const skillProgressSchema = v.object({
 });
 export type SkillProgress = v.InferOutput<typeof skillProgressSchema>;
 
-export const residentsSchema = v.pipe(
-  v.object({ under30: count, from30to59: count, over60: count }, 'required'),
-  v.check(
-    (r) =>
-      r.under30 + r.from30to59 + r.over60 >= 1 &&
-      r.under30 + r.from30to59 + r.over60 <= MAX_RESIDENTS,
+const ageBands = { under30: count, from30to59: count, over60: count };
+const bandTotal = (r: { under30: number; from30to59: number; over60: number }) =>
+  r.under30 + r.from30to59 + r.over60;
+const totalInRange = <T extends { under30: number; from30to59: number; over60: number }>() =>
+  v.check<T, 'residentsTotal'>(
+    (r) => bandTotal(r) >= 1 && bandTotal(r) <= MAX_RESIDENTS,
     'residentsTotal',
+  );
+
+/**
+ * Who came, by age band, and (optional, payload schema 2) how many of them
+ * were women: DOMAIN.md §C2 "by gender (optional field)". Counts only, never
+ * names. Left empty it means "not recorded", which is not zero.
+ */
+export const residentsSchema = v.pipe(
+  v.object({ ...ageBands, women: v.optional(count) }, 'required'),
+  totalInRange(),
+  v.forward(
+    v.check((r) => r.women === undefined || r.women <= bandTotal(r), 'womenOverTotal'),
+    ['women'],
   ),
 );
+/** The residents of payload schema 1 (age bands only). */
+export const residentsSchemaV1 = v.pipe(v.object(ageBands, 'required'), totalInRange());
 export type Residents = v.InferOutput<typeof residentsSchema>;
 
 /** The content fields, without the cross-field rules (for composing). */
@@ -158,6 +173,20 @@ export const logContentSchema = v.pipe(
     ['reason'],
   ),
   v.transform(withoutStrayReason),
+);
+
+/**
+ * The payload of the previous client (payload schema 1: no `residents.women`).
+ * Its output is a valid schema-2 content ("women not recorded"): the upcast.
+ * A `women` sent under schema 1 is not part of that schema and is dropped.
+ */
+export const logContentSchemaV1 = v.pipe(
+  v.object({ ...logContentObjectSchema.entries, residents: residentsSchemaV1 }),
+  v.forward(
+    v.check((l) => l.outcome === 'done' || l.reason !== undefined, 'reasonRequired'),
+    ['reason'],
+  ),
+  v.transform((l): LogContentFields => withoutStrayReason(l)),
 );
 export type LogContent = v.InferOutput<typeof logContentSchema>;
 export type LogContentInput = v.InferInput<typeof logContentSchema>;

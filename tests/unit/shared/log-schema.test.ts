@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import * as v from 'valibot';
 import { logContentSchema, type LogContentInput } from '../../../src/shared/schemas/log.ts';
+import {
+  OLDEST_PAYLOAD_SCHEMA,
+  PAYLOAD_SCHEMA,
+  parseLogPayload,
+} from '../../../src/shared/protocol.ts';
 import { fieldProblems } from '../../../src/shared/validation.ts';
 import { reviewDecisionSchema } from '../../../src/shared/schemas/review.ts';
 import { loginSchema } from '../../../src/shared/schemas/auth.ts';
@@ -42,6 +47,16 @@ describe('logContentSchema', () => {
     ['reason', { outcome: 'partly' }, 'reasonRequired'],
     ['householdCode', { householdCode: 'Nguyễn Văn A' }, 'householdCode'],
     ['notes', { notes: 'x'.repeat(1001) }, 'tooLong'],
+    [
+      'residents.women',
+      { residents: { under30: 1, from30to59: 2, over60: 3, women: 7 } },
+      'womenOverTotal',
+    ],
+    [
+      'residents.women',
+      { residents: { under30: 1, from30to59: 0, over60: 0, women: -1 } },
+      'outOfRange',
+    ],
   ])('rejects a bad %s with a code the UI can translate', (field, patch, code) => {
     expect(problems({ ...valid, ...patch })).toContainEqual({ field, code });
   });
@@ -125,5 +140,40 @@ describe('reviewDecisionSchema', () => {
       field: 'comment',
       code: 'commentRequired',
     });
+  });
+});
+
+describe('payload schemas (the previous client is accepted and upcast)', () => {
+  it('keeps the optional count of women, blank meaning "not recorded"', () => {
+    const withWomen = { ...valid, residents: { ...valid.residents, women: 6 } };
+    expect(v.parse(logContentSchema, withWomen).residents).toEqual({
+      under30: 1,
+      from30to59: 2,
+      over60: 3,
+      women: 6,
+    });
+    expect(v.parse(logContentSchema, valid).residents).not.toHaveProperty('women');
+  });
+
+  it('reads a schema-1 payload as current content without women, and drops a women sent under 1', () => {
+    expect([OLDEST_PAYLOAD_SCHEMA, PAYLOAD_SCHEMA]).toEqual([1, 2]);
+    const old = parseLogPayload(1, valid);
+    expect(old?.success && old.output).toEqual(v.parse(logContentSchema, valid));
+    const stray = parseLogPayload(1, { ...valid, residents: { ...valid.residents, women: 2 } });
+    expect(stray?.success && stray.output.residents).toEqual(valid.residents);
+  });
+
+  it('still validates a schema-1 payload field by field', () => {
+    const bad = parseLogPayload(1, { ...valid, outcome: 'partly' });
+    expect(bad?.success).toBe(false);
+    expect(bad && !bad.success && fieldProblems(bad.issues)).toContainEqual({
+      field: 'reason',
+      code: 'reasonRequired',
+    });
+  });
+
+  it('knows no schema before 1 or after the current one', () => {
+    expect(parseLogPayload(0, valid)).toBeNull();
+    expect(parseLogPayload(PAYLOAD_SCHEMA + 1, valid)).toBeNull();
   });
 });

@@ -75,7 +75,8 @@ export function LogFormPage() {
       setResending(sent !== null);
       const draft = readDraft(claimed);
       if (draft) {
-        setForm(draft);
+        // A draft typed before an app update lacks the newer fields: blank them.
+        setForm({ ...blankForm(user), ...draft });
         setRestored(true);
       } else if (sent) {
         setForm(formFromContent(sent));
@@ -297,6 +298,18 @@ export function LogFormPage() {
             <p class="total" aria-live="polite">
               {t('form.residentsTotal', { count: total })}
             </p>
+            <TextField
+              id="residents-women"
+              type="number"
+              inputMode="numeric"
+              min="0"
+              max="500"
+              label={t('fields.residents.women')}
+              hint={t('form.womenHint')}
+              value={form.women}
+              onInput={(val) => update({ women: val })}
+              error={errorsByField['residents.women']}
+            />
             <FieldError id="residents" msg={errorsByField.residents} />
           </fieldset>
           <div class="field">

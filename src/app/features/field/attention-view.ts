@@ -32,6 +32,7 @@ type Field =
   | 'residents.under30'
   | 'residents.from30to59'
   | 'residents.over60'
+  | 'residents.women'
   | 'language'
   | 'skills'
   | 'outcome'
@@ -48,6 +49,7 @@ const FIELDS: readonly Field[] = [
   'residents.under30',
   'residents.from30to59',
   'residents.over60',
+  'residents.women',
   'language',
   'skills',
   'outcome',
@@ -65,6 +67,8 @@ function raw(c: LogContent, f: Field): unknown {
       return c.residents.from30to59;
     case 'residents.over60':
       return c.residents.over60;
+    case 'residents.women':
+      return c.residents.women ?? null;
     case 'skills':
       return c.skills.map((s) => [s.skillId, s.contentVersion, [...s.stepsDone].sort()]);
     default:
@@ -94,6 +98,8 @@ export function formatField(c: LogContent, f: Field, ctx: FormatContext): string
       return c.notes || '—';
     case 'communeId':
       return c.communeId;
+    case 'residents.women':
+      return c.residents.women === undefined ? '—' : String(c.residents.women);
     case 'skills':
       return c.skills
         .map((s) => {

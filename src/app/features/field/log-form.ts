@@ -22,6 +22,8 @@ export interface FormState {
   under30: string;
   from30to59: string;
   over60: string;
+  /** Of whom women (optional: blank = not recorded). */
+  women: string;
   language: SessionLanguage;
   /** Selected skills in the order they were picked. */
   skills: { skillId: string; contentVersion: number; stepsDone: string[] }[];
@@ -40,6 +42,7 @@ export function emptyForm(today: string, hamletId: string): FormState {
     under30: '',
     from30to59: '',
     over60: '',
+    women: '',
     language: 'vi',
     skills: [],
     outcome: '',
@@ -58,6 +61,7 @@ export function formFromContent(c: LogContent): FormState {
     under30: String(c.residents.under30),
     from30to59: String(c.residents.from30to59),
     over60: String(c.residents.over60),
+    women: c.residents.women === undefined ? '' : String(c.residents.women),
     language: c.language,
     skills: c.skills.map((s) => ({ ...s, stepsDone: [...s.stepsDone] })),
     outcome: c.outcome,
@@ -95,6 +99,7 @@ export function parseForm(f: FormState, communeId: string, today: string): Parse
       under30: count(f.under30),
       from30to59: count(f.from30to59),
       over60: count(f.over60),
+      ...(f.women.trim() === '' ? {} : { women: count(f.women) }),
     },
     language: f.language,
     skills: f.skills,

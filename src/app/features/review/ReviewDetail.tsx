@@ -123,6 +123,8 @@ export function ReviewDetail() {
           {total} ({t('fields.residents.under30')}: {current.residents.under30};{' '}
           {t('fields.residents.from30to59')}: {current.residents.from30to59};{' '}
           {t('fields.residents.over60')}: {current.residents.over60})
+          {current.residents.women !== undefined &&
+            `, ${t('review.women', { count: current.residents.women })}`}
         </dd>
         <dt>{t('fields.language')}</dt>
         <dd>{t(`language.${current.language}`)}</dd>
