@@ -24,8 +24,15 @@ export async function registerServiceWorker(): Promise<void> {
     updateWaiting = true;
     for (const l of updateListeners) l();
   });
-  wb.addEventListener('controlling', (event) => {
-    if (!event.isUpdate) return;
+  // The controller changes when a new version takes over. Not workbox's
+  // `controlling` event: it is not sent for a worker this tab did not see
+  // being installed (one the browser found by itself), so the tab that
+  // accepted the update would never reload.
+  let controlled = navigator.serviceWorker.controller !== null;
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    const isUpdate = controlled;
+    controlled = true;
+    if (!isUpdate) return; // the first install claiming this page
     // The tab that accepted reloads now. Any other tab may be mid-form: it
     // keeps working and says so; if the new version needs a newer database,
     // the `versionchange` of the old connection reloads it (the draft stays).

@@ -147,6 +147,20 @@ export interface SyncEngineOptions {
   watchdogMs?: number;
   /** How often the watchdog looks (1 min). */
   watchdogCheckMs?: number;
+  /**
+   * Tells the other tabs of this user that a run changed the database, and
+   * hears theirs (their status refreshes at once). Defaults to a
+   * BroadcastChannel where it exists; `null` disables.
+   */
+  channel?: ChannelLike | null;
+}
+
+/** The part of BroadcastChannel the engine uses. */
+export interface ChannelLike {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'message', fn: () => void): void;
+  removeEventListener(type: 'message', fn: () => void): void;
+  close?(): void;
 }
 
 export const SYNC_LOCK_NAME = 'sotay-sync';
@@ -155,6 +169,15 @@ const MAX_PULL_PAGES = 10_000;
 const MAX_SEQ_GAP_RETRIES = 2;
 /** Push + pull cycles in one run (a second one only after a restore re-queued logs). */
 const MAX_CYCLES = 3;
+
+function defaultChannel(userId: string): ChannelLike | null {
+  const g = globalThis as {
+    BroadcastChannel?: new (name: string) => ChannelLike;
+    document?: unknown;
+  };
+  // Browser tabs only (Node has BroadcastChannel too, but no tabs to tell).
+  return g.BroadcastChannel && g.document ? new g.BroadcastChannel(`sotay-sync:${userId}`) : null;
+}
 
 function defaultLocks(): LocksLike | null {
   const nav = (globalThis as { navigator?: { locks?: LocksLike } }).navigator;
@@ -238,6 +261,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
   const isOnline = opts.online ?? defaultOnline;
   const watchdogMs = opts.watchdogMs ?? 15 * 60_000;
   const watchdogCheckMs = opts.watchdogCheckMs ?? 60_000;
+  const channel = opts.channel === undefined ? defaultChannel(opts.userId) : opts.channel;
 
   let status: SyncStatus = {
     state: 'idle',
@@ -507,6 +531,8 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
         }
       } while (again && outcome.status === 'ok' && gen === generation);
       if (gen === generation) scheduleAfter(outcome); // else the watchdog took over
+      // Another tab's status would otherwise keep counting what this run sent.
+      if (outcome.status === 'ok') channel?.postMessage('synced');
       return outcome;
     })();
     running = run;
@@ -570,6 +596,9 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
     failures = 0;
     trigger();
   };
+  const onOtherTab = (): void => {
+    void refresh().catch(report);
+  };
   const onVisibility = (): void => {
     if (doc?.visibilityState === 'visible') trigger();
   };
@@ -599,6 +628,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
       started = true;
       win?.addEventListener('online', onOnline);
       doc?.addEventListener('visibilitychange', onVisibility);
+      channel?.addEventListener('message', onOtherTab);
       schedulePeriodic();
       scheduleWatchdog();
       void syncNow();
@@ -608,6 +638,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
       started = false;
       win?.removeEventListener('online', onOnline);
       doc?.removeEventListener('visibilitychange', onVisibility);
+      channel?.removeEventListener('message', onOtherTab);
       for (const t of [retryTimer, debounceTimer, periodicTimer, watchdogTimer]) {
         if (t !== null) clearTimer(t);
       }

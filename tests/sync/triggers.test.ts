@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getLog, saveLog } from '../../src/storage/index.ts';
-import type { SyncEngine } from '../../src/sync/index.ts';
+import { createSyncEngine, type SyncEngine } from '../../src/sync/index.ts';
+import type { ChannelLike } from '../../src/sync/engine.ts';
 import { makeContent } from '../helpers/log-builders.ts';
 import { createTestServer, TEST_PASSWORD, type TestServer } from '../helpers/server.ts';
 import { device, serverLogIds, wipeSyncData } from './setup.ts';
@@ -251,5 +252,45 @@ describe('sync triggers', () => {
     const ok = await engine.syncNow();
     expect(ok.status).toBe('ok');
     expect(names.every((n) => n === 'sotay-sync')).toBe(true);
+  });
+
+  it("refreshes another tab's status as soon as a run sent what it was counting", async () => {
+    // Two tabs of one user: one database, a channel between them (BroadcastChannel in a browser).
+    const tabs: EventTarget[] = [];
+    const channel = (): ChannelLike => {
+      const me = new EventTarget();
+      tabs.push(me);
+      return {
+        postMessage: () => {
+          for (const t of tabs) if (t !== me) t.dispatchEvent(new Event('message'));
+        },
+        addEventListener: (type, fn) => me.addEventListener(type, fn),
+        removeEventListener: (type, fn) => me.removeEventListener(type, fn),
+      };
+    };
+    const a = await device(server, 'tnv.an', { channel: channel() });
+    const b = createSyncEngine({
+      db: a.db,
+      api: a.api,
+      userId: a.user.id,
+      setTimeout: a.timers.setTimeout,
+      clearTimeout: a.timers.clearTimeout,
+      locks: null,
+      window: null,
+      document: null,
+      channel: channel(),
+    });
+    b.start();
+    await settled(b);
+    await saveLog(a.db, { content: makeContent(), userId: a.user.id });
+    await b.notifySaved();
+    expect(b.getStatus().pending).toBe(1);
+
+    a.engine.start(); // tab A sends it; tab B ran no push of its own
+    await settled(a.engine);
+
+    await vi.waitFor(() => expect(b.getStatus().pending).toBe(0));
+    a.engine.stop();
+    b.stop();
   });
 });

@@ -58,6 +58,19 @@ function tryLock(l: LocksLike, name: string): Promise<(() => void) | null> {
   });
 }
 
+/** How long a form waits for its own tab's previous page to let go of its draft. */
+const OWN_LOCK_WAIT_MS = 2000;
+
+/** tryLock, retried for a moment while someone (the page being replaced) still holds it. */
+async function tryLockSoon(l: LocksLike, name: string): Promise<(() => void) | null> {
+  const until = Date.now() + OWN_LOCK_WAIT_MS;
+  for (;;) {
+    const release = await tryLock(l, name);
+    if (release || Date.now() >= until) return release;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /**
  * The draft slot for a form: the log's own for an edit; for a new record,
  * this tab's previous one, else one left by a closed tab, else a fresh one.
@@ -77,8 +90,14 @@ export async function claimDraft(userId: string, logId: string | null): Promise<
   const fresh = `${shared}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
   const candidates = [...(mine ? [mine] : []), ...left.filter((k) => k !== mine), fresh];
   for (const key of candidates) {
-    if (held.has(lockName(key))) continue;
-    const release = await tryLock(l, lockName(key));
+    // This tab's own draft may still be locked by the page it is replacing
+    // (a reload, an app update): that lock goes within moments, so wait for it.
+    const release =
+      key === mine
+        ? await tryLockSoon(l, lockName(key))
+        : held.has(lockName(key))
+          ? null
+          : await tryLock(l, lockName(key));
     if (!release) continue;
     try {
       sessionStorage.setItem(`${TAB_KEY}.${userId}`, key);

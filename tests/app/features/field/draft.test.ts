@@ -69,6 +69,18 @@ describe('drafts of new sessions', () => {
     expect(readDraft(again)?.notes).toBe('trước khi tải lại');
   });
 
+  it('waits for the page it replaces to let go of its draft (a reload or an app update)', async () => {
+    const a = await claimDraft('u1', null);
+    writeDraft(a, form('đang nhập dở khi cập nhật'));
+
+    // The new page starts while the old one still holds its lock for a moment.
+    setTimeout(() => a.release(), 300);
+    const again = await claimDraft('u1', null);
+
+    expect(again.key).toBe(a.key);
+    expect(readDraft(again)?.notes).toBe('đang nhập dở khi cập nhật');
+  });
+
   it('hands the draft of a closed tab to the next new form', async () => {
     const a = await claimDraft('u1', null);
     writeDraft(a, form('tab đã đóng'));
