@@ -6,14 +6,17 @@
  */
 import i18next from 'i18next';
 import type vi from './locales/vi.json';
+import type pagesVi from './locales/pages.vi.json';
 
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 const STORAGE_KEY = 'sotay.lang';
+/** Languages whose main strings are loaded (pages.ts may add others' page strings first). */
+const loaded = new Set<Language>();
 
 declare module 'i18next' {
   interface CustomTypeOptions {
-    resources: { translation: typeof vi };
+    resources: { translation: typeof vi & typeof pagesVi };
   }
 }
 
@@ -40,10 +43,12 @@ async function load(lng: Language): Promise<Record<string, unknown>> {
 /** Initialises i18next with the remembered language only. */
 export async function initI18n(lng: Language = storedLanguage()): Promise<typeof i18next> {
   const resources = await load(lng);
+  loaded.add(lng);
   const start = performance.now();
   await i18next.init({
     lng,
     fallbackLng: false,
+    // Deep-merged with what pages.ts may already have added for this language.
     resources: { [lng]: { translation: resources } },
     interpolation: { escapeValue: false },
     returnNull: false,
@@ -55,8 +60,9 @@ export async function initI18n(lng: Language = storedLanguage()): Promise<typeof
 
 /** Switches language, loading its strings on first use, and remembers it. */
 export async function setLanguage(lng: Language): Promise<void> {
-  if (!i18next.hasResourceBundle(lng, 'translation')) {
-    i18next.addResourceBundle(lng, 'translation', await load(lng));
+  if (!loaded.has(lng)) {
+    i18next.addResourceBundle(lng, 'translation', await load(lng), true, false);
+    loaded.add(lng);
   }
   await i18next.changeLanguage(lng);
   document.documentElement.lang = lng;

@@ -6,12 +6,7 @@
  */
 import * as v from 'valibot';
 import { UUID_PATTERN } from './ids.ts';
-import {
-  logContentSchema,
-  logContentSchemaV1,
-  logRecordSchema,
-  type LogContent,
-} from './schemas/log.ts';
+import { logRecordSchema } from './schemas/log.ts';
 
 export const PROTOCOL_VERSION = 1;
 /**
@@ -23,22 +18,6 @@ export const PROTOCOL_VERSION = 1;
 export const PAYLOAD_SCHEMA = 2;
 /** The oldest payload schema the server still accepts (one release back). */
 export const OLDEST_PAYLOAD_SCHEMA = 1;
-/**
- * Validates a create/update payload written under `payloadSchema` and upcasts
- * it to the current content. `null`: a schema this server does not know.
- */
-export function parseLogPayload(
-  payloadSchema: number,
-  payload: unknown,
-):
-  | { success: true; output: LogContent }
-  | { success: false; issues: [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]] }
-  | null {
-  if (payloadSchema === PAYLOAD_SCHEMA) return v.safeParse(logContentSchema, payload);
-  if (payloadSchema === OLDEST_PAYLOAD_SCHEMA) return v.safeParse(logContentSchemaV1, payload);
-  return null;
-}
-
 /** At most this many mutations in one push (SYNC.md §3.3). */
 export const MAX_PUSH_MUTATIONS = 100;
 /** Request body limit for a push, bytes. */

@@ -8,13 +8,13 @@ import { decideMutation, changedFields, mergeOutcome } from '../../domain/confli
 import type { FieldProblem } from '../../shared/validation.ts';
 import {
   PAYLOAD_SCHEMA,
-  parseLogPayload,
   type Mutation,
   type MutationResult,
   type PushReason,
   type PushRequest,
 } from '../../shared/protocol.ts';
 import { canonicalJson } from '../../shared/hash.ts';
+import { parseLogPayload } from '../../shared/payload.ts';
 import type { LogContent, LogRecord } from '../../shared/schemas/log.ts';
 import type { SessionUser } from '../auth/session.ts';
 import type { Curriculum } from '../curriculum.ts';

@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import vi from '../../../src/i18n/locales/vi.json';
 import en from '../../../src/i18n/locales/en.json';
+import pagesVi from '../../../src/i18n/locales/pages.vi.json';
+import pagesEn from '../../../src/i18n/locales/pages.en.json';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -23,8 +25,9 @@ const placeholders = (s: string) => [...s.matchAll(/{{\s*(\w+)\s*}}/g)].map((m) 
 /** i18next plural forms: vi has only `_other`; en needs `_one` too. Compare on the base key. */
 const base = (key: string) => key.replace(/_(zero|one|two|few|many|other)$/, '');
 
-const source = flatten(vi);
-const locales = { en: flatten(en) };
+// The first screen's strings and the lazy screens' (pages.*.json) together.
+const source = flatten({ ...vi, ...pagesVi });
+const locales = { en: flatten({ ...en, ...pagesEn }) };
 
 describe.each(Object.entries(locales))('locale %s', (_name, strings) => {
   it('has every Vietnamese key and no extra ones', () => {

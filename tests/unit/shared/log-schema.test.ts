@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as v from 'valibot';
 import { logContentSchema, type LogContentInput } from '../../../src/shared/schemas/log.ts';
-import {
-  OLDEST_PAYLOAD_SCHEMA,
-  PAYLOAD_SCHEMA,
-  parseLogPayload,
-} from '../../../src/shared/protocol.ts';
+import { OLDEST_PAYLOAD_SCHEMA, PAYLOAD_SCHEMA } from '../../../src/shared/protocol.ts';
+import { parseLogPayload } from '../../../src/shared/payload.ts';
 import { fieldProblems } from '../../../src/shared/validation.ts';
 import { reviewDecisionSchema } from '../../../src/shared/schemas/review.ts';
 import { loginSchema } from '../../../src/shared/schemas/auth.ts';

@@ -6,6 +6,7 @@
  * for the reason. Nothing leaves this list without a press of a button.
  * Loaded lazily: not part of the first screen's bundle.
  */
+import '../../../i18n/pages.ts'; // form.* and review.* strings
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import {

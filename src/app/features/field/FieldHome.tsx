@@ -1,6 +1,7 @@
 /** The volunteer's home: sync status and "my sessions", read from the phone. */
 import { useEffect, useState } from 'preact/hooks';
-import { getStorageHealth, listLogs, listReturned, type LocalLog } from '../../../storage/index.ts';
+import type { ComponentType } from 'preact';
+import { getStorageHealth, listLogs, type LocalLog } from '../../../storage/index.ts';
 import { useTranslation } from '../../use-translation.ts';
 import { formatIsoDate } from '../../format.ts';
 import { persistAnswered, session, syncStatus } from '../../session.ts';
@@ -19,6 +20,7 @@ export function FieldHome() {
   const [more, setMore] = useState(false);
   const [notice] = useState(() => takeFlash());
   const status = syncStatus.value;
+  const Returned = useReturnedBox();
 
   useEffect(() => {
     if (!field) return;
@@ -50,7 +52,7 @@ export function FieldHome() {
       )}
       <SyncBar onSyncNow={() => void field.engine?.syncNow()} />
       <StorageWarnings />
-      <Returned status={status} />
+      {Returned && <Returned status={status} />}
       <div class="page-head">
         <h1>{t('field.title')}</h1>
         <a class="btn primary" href="/field/new">
@@ -100,49 +102,22 @@ export function FieldHome() {
   );
 }
 
-/** Sessions shown in the "returned for changes" box; the rest are counted. */
-const RETURNED_SHOWN = 5;
+type ReturnedBox = ComponentType<{ status: typeof syncStatus.value }>;
 
-/**
- * The sessions the coordinator returned and that wait for the volunteer,
- * wherever they are in the (paged) list: the one thing to act on first.
- */
-function Returned({ status }: { status: typeof syncStatus.value }) {
-  const { t } = useTranslation();
-  const field = session.value?.field;
-  const [returned, setReturned] = useState<{ count: number; logs: LocalLog[] }>();
+/** The "returned for changes" box, loaded after the first screen (G1 budget). */
+function useReturnedBox(): ReturnedBox | null {
+  const [box, setBox] = useState<ReturnedBox | null>(null);
   useEffect(() => {
-    if (!field) return;
     let live = true;
-    listReturned(field.db, { limit: RETURNED_SHOWN }).then(
-      (r) => live && setReturned(r),
+    import('./ReturnedBox.tsx').then(
+      (m) => live && setBox(() => m.ReturnedBox),
       (err: unknown) => console.error(err),
     );
     return () => {
       live = false;
     };
-  }, [field, status?.pending, status?.lastSyncAt]);
-  if (!returned || returned.count === 0) return null;
-  return (
-    <section class="banner warn" aria-labelledby="returned-title">
-      <h2 id="returned-title">{t('field.returnedTitle', { count: returned.count })}</h2>
-      <ul>
-        {returned.logs.map((log) => (
-          <li key={log.id}>
-            <a href={`/field/log/${log.id}`}>
-              {formatIsoDate(log.activityDate)} · {t(`kind.${log.kind}`)}
-            </a>
-            {log.reviewComment && (
-              <span> — {t('field.returnedComment', { comment: log.reviewComment })}</span>
-            )}
-          </li>
-        ))}
-      </ul>
-      {returned.count > returned.logs.length && (
-        <p>{t('field.returnedMore', { count: returned.count - returned.logs.length })}</p>
-      )}
-    </section>
-  );
+  }, []);
+  return box;
 }
 
 /**

@@ -3,6 +3,7 @@
  * entry on the phone in one transaction and returns at once; sync happens in
  * the background. Loaded lazily: not part of the first screen's bundle.
  */
+import '../../../i18n/pages.ts'; // form.* and review.* strings
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import {

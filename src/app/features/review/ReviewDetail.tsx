@@ -3,6 +3,7 @@
  * comment. The decision names the version shown; if the volunteer changed
  * the session meanwhile the server refuses and the fresh content is shown.
  */
+import '../../../i18n/pages.ts'; // form.* and review.* strings
 import { useEffect, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import type { LogRecord } from '../../../shared/schemas/log.ts';

@@ -1,4 +1,5 @@
 /** The coordinator's list of the commune's sessions, with filters. Online. */
+import '../../../i18n/pages.ts'; // form.* and review.* strings
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import type { CommuneDirectory } from '../../../shared/schemas/review.ts';
