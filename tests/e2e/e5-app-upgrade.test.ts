@@ -34,7 +34,7 @@ import {
   expectSameRecords,
   phoneState,
   recordSession,
-  SOAK,
+  signIn,
 } from './driver.ts';
 import {
   openPhone,
@@ -46,7 +46,8 @@ import {
 import { buildPreviousRelease, type PreviousRelease } from './previous-release.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
-const RUNS = Number(process.env.SOTAY_E5_RUNS ?? (SOAK ? 10 : 10));
+/** SYNC.md §4 E5: 10 runs (the same in `npm test` and the soak). */
+const RUNS = Number(process.env.SOTAY_E5_RUNS ?? 10);
 const BENCH_SAVES = 98;
 
 let previous: PreviousRelease;
@@ -170,11 +171,7 @@ async function oneRun(run: number): Promise<void> {
     );
 
     const tabA = await context.newPage();
-    await tabA.goto(`${server.url}/login`);
-    await tabA.getByLabel('Tên đăng nhập').fill('tnv.an');
-    await tabA.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
-    await tabA.getByRole('button', { name: 'Đăng nhập' }).click();
-    await tabA.getByRole('heading', { name: 'Buổi hỗ trợ của tôi' }).waitFor();
+    await signIn(tabA, server.url, 'tnv.an');
     await waitForServiceWorker(tabA);
     const uiNotes = [`${tag} form 1`, `${tag} form 2`];
     for (const n of uiNotes) await recordSession(tabA, n);
