@@ -8,7 +8,8 @@
  * interruptions. Afterwards: 0 lost, 0 duplicated, each created once, the
  * phone equal to the server, the outbox empty within 60 s.
  *
- * Sizes: 20 interruptions in `npm test`, 100 in `npm run test:soak`.
+ * Sizes: 20 interruptions in `npm test`, 100 in `npm run test:soak`;
+ * SOTAY_E2_INTERRUPTIONS overrides.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Route } from 'playwright-core';
@@ -31,7 +32,7 @@ import {
   SOAK,
 } from './driver.ts';
 
-const INTERRUPTIONS = SOAK ? 100 : 20;
+const INTERRUPTIONS = Number(process.env.SOTAY_E2_INTERRUPTIONS) || (SOAK ? 100 : 20);
 const POINTS = ['before_server', 'after_commit', 'after_answer'] as const;
 type Point = (typeof POINTS)[number];
 
