@@ -35,6 +35,7 @@ import {
   phoneState,
   recordSession,
   signIn,
+  SOAK,
 } from './driver.ts';
 import {
   openPhone,
@@ -46,8 +47,11 @@ import {
 import { buildPreviousRelease, type PreviousRelease } from './previous-release.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
-/** SYNC.md §4 E5: 10 runs (the same in `npm test` and the soak). */
-const RUNS = Number(process.env.SOTAY_E5_RUNS ?? 10);
+/**
+ * SYNC.md §4 E5 asks for 10 runs (~16 s each): 10 in `npm run test:soak`, 5 in
+ * `npm test` to keep it near 15 minutes on 2 cores. SOTAY_E5_RUNS overrides.
+ */
+const RUNS = Number(process.env.SOTAY_E5_RUNS) || (SOAK ? 10 : 5);
 const BENCH_SAVES = 98;
 
 let previous: PreviousRelease;
