@@ -519,6 +519,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
     const gen = generation;
     const run = (async () => {
       let outcome: SyncOutcome;
+      let changed = false;
       do {
         again = false;
         clearRetry();
@@ -529,10 +530,12 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
           report(e);
           outcome = { status: 'error', error: 'unknown', detail: String(e) };
         }
+        if (outcome.status === 'ok')
+          changed ||= outcome.pushed + outcome.pulled + outcome.attention > 0;
       } while (again && outcome.status === 'ok' && gen === generation);
       if (gen === generation) scheduleAfter(outcome); // else the watchdog took over
       // Another tab's status would otherwise keep counting what this run sent.
-      if (outcome.status === 'ok') channel?.postMessage('synced');
+      if (changed) channel?.postMessage('synced');
       return outcome;
     })();
     running = run;

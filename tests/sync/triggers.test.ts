@@ -257,11 +257,13 @@ describe('sync triggers', () => {
   it("refreshes another tab's status as soon as a run sent what it was counting", async () => {
     // Two tabs of one user: one database, a channel between them (BroadcastChannel in a browser).
     const tabs: EventTarget[] = [];
+    let posted = 0;
     const channel = (): ChannelLike => {
       const me = new EventTarget();
       tabs.push(me);
       return {
         postMessage: () => {
+          posted++;
           for (const t of tabs) if (t !== me) t.dispatchEvent(new Event('message'));
         },
         addEventListener: (type, fn) => me.addEventListener(type, fn),
@@ -290,6 +292,10 @@ describe('sync triggers', () => {
     await settled(a.engine);
 
     await vi.waitFor(() => expect(b.getStatus().pending).toBe(0));
+    // A run that sent and received nothing tells nobody.
+    const before = posted;
+    await b.syncNow();
+    expect(posted).toBe(before);
     a.engine.stop();
     b.stop();
   });

@@ -15,7 +15,7 @@ import {
 } from '../../shared/protocol.ts';
 import { canonicalJson } from '../../shared/hash.ts';
 import { parseLogPayload } from '../../shared/payload.ts';
-import type { LogContent, LogRecord } from '../../shared/schemas/log.ts';
+import { bandTotal, type LogContent, type LogRecord } from '../../shared/schemas/log.ts';
 import type { SessionUser } from '../auth/session.ts';
 import type { Curriculum } from '../curriculum.ts';
 import { transactionWithRetry, type Db, type Queryable } from '../db/index.ts';
@@ -550,7 +550,6 @@ async function insertConflict(
 function keepNewerFields(content: LogContent, stored: LogContent): LogContent {
   const women = stored.residents.women;
   if (women === undefined || content.residents.women !== undefined) return content;
-  const { under30, from30to59, over60 } = content.residents;
-  if (women > under30 + from30to59 + over60) return content;
+  if (women > bandTotal(content.residents)) return content;
   return { ...content, residents: { ...content.residents, women } };
 }

@@ -91,7 +91,8 @@ export const skillProgressSchema = v.object({
 export type SkillProgress = v.InferOutput<typeof skillProgressSchema>;
 
 const ageBands = { under30: count, from30to59: count, over60: count };
-const bandTotal = (r: { under30: number; from30to59: number; over60: number }) =>
+/** How many residents a session counts (the sum of the age bands). */
+export const bandTotal = (r: { under30: number; from30to59: number; over60: number }) =>
   r.under30 + r.from30to59 + r.over60;
 const totalInRange = <T extends { under30: number; from30to59: number; over60: number }>() =>
   v.check<T, 'residentsTotal'>(
