@@ -48,7 +48,6 @@ export async function initI18n(lng: Language = storedLanguage()): Promise<typeof
   await i18next.init({
     lng,
     fallbackLng: false,
-    // Deep-merged with what pages.ts may already have added for this language.
     resources: { [lng]: { translation: resources } },
     interpolation: { escapeValue: false },
     returnNull: false,
