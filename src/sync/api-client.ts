@@ -11,9 +11,12 @@ import { userProfileSchema, type LoginInput, type UserProfile } from '../shared/
 import { logRecordSchema, type LogRecord, type LogStatus } from '../shared/schemas/log.ts';
 import {
   communeDirectorySchema,
+  reviewDetailSchema,
   reviewListResponseSchema,
+  type AmendmentDecision,
   type CommuneDirectory,
   type ReviewDecisionKind,
+  type ReviewDetail,
   type ReviewListResponse,
 } from '../shared/schemas/review.ts';
 import {
@@ -28,6 +31,7 @@ import {
   type PushResponse,
 } from '../shared/protocol.ts';
 import {
+  AmendmentConflictError,
   ApiValidationError,
   HttpError,
   NetworkError,
@@ -39,6 +43,7 @@ import {
 
 // The named errors are part of this module's contract (callers branch on them).
 export {
+  AmendmentConflictError,
   ApiError,
   ApiValidationError,
   HttpError,
@@ -105,8 +110,20 @@ export interface ApiClient {
   listReviewLogs(params?: ReviewListParams): Promise<ReviewListResponse>;
   /** @throws HttpError 404 (also for another commune's log) */
   getReviewLog(id: string): Promise<LogRecord>;
+  /** The log and its open amendment requests. @throws HttpError 404 */
+  getReviewDetail(id: string): Promise<ReviewDetail>;
   /** @throws VersionMismatchError when the log changed since `expectedVersion`; ApiValidationError */
   decide(id: string, decision: ReviewDecisionInput): Promise<LogRecord>;
+  /**
+   * Accepts or declines one amendment request (an edit or delete of an
+   * approved log), bound to the log version the coordinator saw.
+   * @throws AmendmentConflictError (409, with the fresh detail); HttpError 404
+   */
+  decideAmendment(
+    id: string,
+    amendmentId: string,
+    decision: AmendmentDecision,
+  ): Promise<ReviewDetail>;
 }
 
 const problemsBodySchema = v.object({
@@ -117,6 +134,10 @@ const problemsBodySchema = v.object({
 });
 const userBodySchema = v.object({ user: userProfileSchema });
 const logBodySchema = v.object({ log: logRecordSchema });
+const amendmentConflictSchema = v.object({
+  ...reviewDetailSchema.entries,
+  error: v.picklist(['version_mismatch', 'already_resolved', 'invalid_amendment']),
+});
 const versionMismatchSchema = v.object({
   error: v.literal('version_mismatch'),
   log: logRecordSchema,
@@ -248,7 +269,7 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
     return answer;
   }
 
-  return {
+  const client: ApiClient = {
     async login(input) {
       const answer = await expectOk(call('POST', '/api/auth/login', input));
       return parseOrThrow(userBodySchema, answer, 'login').user;
@@ -301,8 +322,12 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
     },
 
     async getReviewLog(id) {
+      return (await client.getReviewDetail(id)).log;
+    },
+
+    async getReviewDetail(id) {
       const answer = await expectOk(call('GET', `/api/review/logs/${encodeURIComponent(id)}`));
-      return parseOrThrow(logBodySchema, answer, 'review log').log;
+      return parseOrThrow(reviewDetailSchema, answer, 'review log');
     },
 
     async decide(id, decision) {
@@ -318,5 +343,23 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
       if (!answer.ok) throw failure(answer);
       return parseOrThrow(logBodySchema, answer, 'decision').log;
     },
+
+    async decideAmendment(id, amendmentId, decision) {
+      const answer = await call(
+        'POST',
+        `/api/review/logs/${encodeURIComponent(id)}/amendments/${encodeURIComponent(amendmentId)}`,
+        decision,
+      );
+      if (answer.status === 409) {
+        const conflict = v.safeParse(amendmentConflictSchema, answer.body);
+        if (conflict.success) {
+          const { error, ...detail } = conflict.output;
+          throw new AmendmentConflictError(answer.body, error, detail);
+        }
+      }
+      if (!answer.ok) throw failure(answer);
+      return parseOrThrow(reviewDetailSchema, answer, 'amendment decision');
+    },
   };
+  return client;
 }

@@ -4,10 +4,12 @@
  * - NetworkError: no answer (offline, DNS, connection dropped, timeout). Retry later.
  * - HttpError(status, body): an answer that is not a success; subclasses:
  *   UnauthorizedError (401), ApiValidationError (`{error:'validation'}`),
- *   VersionMismatchError (409 on a review decision), SeqGapError (409 on push).
+ *   VersionMismatchError (409 on a review decision), AmendmentConflictError (409
+ *   on an amendment decision), SeqGapError (409 on push).
  * - ProtocolError: a success answer whose body does not match the shared schema.
  */
 import type { LogRecord } from '../shared/schemas/log.ts';
+import type { ReviewDetail } from '../shared/schemas/review.ts';
 
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -69,6 +71,23 @@ export class VersionMismatchError extends HttpError {
   constructor(body: unknown, log: LogRecord) {
     super(409, body, 'The log changed since it was shown');
     this.log = log;
+  }
+}
+
+/**
+ * 409 on an amendment decision: the log changed since the coordinator saw it
+ * (`version_mismatch`), another coordinator already decided the request
+ * (`already_resolved`), or the requested content no longer fits the commune
+ * (`invalid_amendment`). Carries the log and its open requests as they are now.
+ */
+export class AmendmentConflictError extends HttpError {
+  override name = 'AmendmentConflictError';
+  readonly code: 'version_mismatch' | 'already_resolved' | 'invalid_amendment';
+  readonly detail: ReviewDetail;
+  constructor(body: unknown, code: AmendmentConflictError['code'], detail: ReviewDetail) {
+    super(409, body, `The amendment request could not be decided: ${code}`);
+    this.code = code;
+    this.detail = detail;
   }
 }
 

@@ -11,6 +11,7 @@ export type {
   ReviewListParams,
 } from './api-client.ts';
 export {
+  AmendmentConflictError,
   ApiError,
   ApiValidationError,
   HttpError,

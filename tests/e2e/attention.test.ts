@@ -170,6 +170,79 @@ describe('attention screen in the browser', () => {
     await item.getByText('Đã duyệt').waitFor();
   });
 
+  it('amendment requests: the coordinator sees what the volunteer wants changed, accepts one and declines another', async () => {
+    const a = phoneA.page;
+    const office = await openPhone();
+    try {
+      const c = office.page;
+      await signIn(c, server.url, 'canbo.tanphu');
+      const openIt = async (date: string) => {
+        await c.goto(`${server.url}/review`);
+        await c.getByRole('link', { name: new RegExp(`ngày ${shown(date)}`) }).click();
+        await c.getByRole('heading', { name: new RegExp(shown(date)), level: 1 }).waitFor();
+      };
+      /** The coordinator approves in the browser while the phone edits offline. */
+      const requestAfterApproval = async (date: string, before: string, after: string) => {
+        await recordSession(a, before, { activityDate: date });
+        await synced(a);
+        await phoneA.context.setOffline(true);
+        await editNotes(a, date, after);
+        await openIt(date);
+        await c.getByRole('button', { name: 'Duyệt', exact: true }).click();
+        await c.getByRole('status').filter({ hasText: 'Đã duyệt buổi hỗ trợ.' }).waitFor();
+        await phoneA.context.setOffline(false);
+        const card = await openAttention(a);
+        await card.getByRole('button', { name: 'Đã hiểu' }).click();
+        await a.getByRole('status').filter({ hasText: 'Đã ghi nhận.' }).waitFor();
+        await a.getByRole('link', { name: /Quay lại/ }).click();
+      };
+
+      const first = daysAgo(5);
+      await requestAfterApproval(first, 'Bản được duyệt', 'Xin sửa ghi chú');
+      // The list flags it; the session shows the change, field by field.
+      await c.goto(`${server.url}/review`);
+      const row = c
+        .getByRole('row')
+        .filter({ has: c.getByRole('link', { name: new RegExp(`ngày ${shown(first)}`) }) });
+      await row.getByText('Có đề nghị sửa').waitFor();
+      await openIt(first);
+      const requests = c.getByRole('region', { name: 'Đề nghị sửa sau khi duyệt' });
+      const diff = requests.getByRole('table', { name: 'Những ô tổ viên muốn sửa' });
+      const notesRow = diff.getByRole('row', { name: /Ghi chú/ });
+      expect((await notesRow.getByRole('cell').allTextContents()).map((x) => x.trim())).toEqual([
+        'Bản được duyệt',
+        'Xin sửa ghi chú',
+      ]);
+      expect(await diff.getByRole('row').count()).toBe(2); // the header and the notes only
+      expect(await seriousViolations(c)).toEqual([]);
+      await requests.getByRole('button', { name: 'Chấp nhận thay đổi' }).click();
+      await c.getByRole('status').filter({ hasText: 'Đã chấp nhận thay đổi.' }).waitFor();
+      expect(await requests.count()).toBe(0);
+      const [accepted] = await serverLog('Xin sửa ghi chú');
+      expect(accepted).toMatchObject({ status: 'approved' });
+      expect(await serverLog('Bản được duyệt')).toEqual([]);
+
+      // The phone takes the accepted content at its next sync, still approved.
+      await a.getByRole('button', { name: 'Đồng bộ ngay' }).click();
+      await expect
+        .poll(async () => (await phoneState(a, userId)).logs.find((l) => l.id === accepted!.id))
+        .toMatchObject({ notes: 'Xin sửa ghi chú', syncState: 'synced' });
+
+      // A second request, declined: the approved content stays.
+      const second = daysAgo(6);
+      await requestAfterApproval(second, 'Giữ nguyên', 'Không được chấp nhận');
+      await openIt(second);
+      await c.getByRole('button', { name: 'Giữ bản đã duyệt' }).click();
+      await c.getByRole('status').filter({ hasText: 'Đã giữ bản đã duyệt.' }).waitFor();
+      const [kept] = await serverLog('Giữ nguyên');
+      expect(kept).toMatchObject({ status: 'approved' });
+      expect(await serverLog('Không được chấp nhận')).toEqual([]);
+      await synced(a);
+    } finally {
+      await office.close();
+    }
+  });
+
   it('deleted: the other device deleted it; "Tạo lại buổi này" sends the edit as a new session', async () => {
     const a = phoneA.page;
     const date = daysAgo(3);

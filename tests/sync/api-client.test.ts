@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AmendmentConflictError,
   ApiValidationError,
   createApiClient,
   HttpError,
@@ -189,6 +190,50 @@ describe('createApiClient', () => {
     expect(approved).toMatchObject({ status: 'approved', version: 2 });
     expect(stale).toBeInstanceOf(VersionMismatchError);
     expect((stale as VersionMismatchError).log).toMatchObject({ version: 2, status: 'approved' });
+  });
+
+  it('amendments: reads the open requests, accepts one, and maps a stale decision to AmendmentConflictError', async () => {
+    const volunteer = await signedIn('tnv.an');
+    const clientId = uuidv4();
+    const create = await makeMutation({ seq: 1 });
+    await volunteer.api.push({ clientId, mutations: [create] });
+    const { api } = await signedIn('canbo.tanphu');
+    await api.decide(create.entityId, { decision: 'approve', expectedVersion: 1 });
+    const edit = await makeMutation({
+      seq: 2,
+      name: 'log.update',
+      entityId: create.entityId,
+      baseVersion: 1,
+      payload: makeLogContent({ notes: 'sửa sau khi duyệt' }),
+    });
+    const pushed = await volunteer.api.push({ clientId, mutations: [edit] });
+
+    const detail = await api.getReviewDetail(create.entityId);
+    const request = detail.amendments[0]!;
+    const stale = await api
+      .decideAmendment(create.entityId, request.id, { decision: 'accept', expectedVersion: 1 })
+      .catch((e: unknown) => e);
+    const accepted = await api.decideAmendment(create.entityId, request.id, {
+      decision: 'accept',
+      expectedVersion: detail.log.version,
+    });
+    const again = await api
+      .decideAmendment(create.entityId, request.id, {
+        decision: 'decline',
+        expectedVersion: accepted.log.version,
+      })
+      .catch((e: unknown) => e);
+
+    expect(pushed.results[0]).toMatchObject({ status: 'conflict', reason: 'approved_locked' });
+    expect(detail.amendments).toHaveLength(1);
+    expect(request).toMatchObject({ kind: 'edit', mutationId: edit.mutationId });
+    expect(request.localPayload?.notes).toBe('sửa sau khi duyệt');
+    expect(stale).toBeInstanceOf(AmendmentConflictError);
+    expect((stale as AmendmentConflictError).code).toBe('version_mismatch');
+    expect((stale as AmendmentConflictError).detail.amendments).toHaveLength(1);
+    expect(accepted.log).toMatchObject({ notes: 'sửa sau khi duyệt', status: 'approved' });
+    expect(accepted.amendments).toEqual([]);
+    expect((again as AmendmentConflictError).code).toBe('already_resolved');
   });
 
   it('answers 404 for a log that is not there', async () => {

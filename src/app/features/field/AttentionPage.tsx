@@ -32,13 +32,10 @@ import { fieldKey } from './log-form.ts';
 import {
   actionsFor,
   attentionCase,
-  diffContent,
-  describeContent,
   headlineContent,
   type AttentionAction,
-  type DiffRow,
-  type FormatContext,
 } from './attention-view.ts';
+import { diffContent, describeContent, type DiffRow, type FormatContext } from '../../log-diff.ts';
 
 type Translate = FormatContext['t'];
 

@@ -2,13 +2,18 @@
  * One session for the coordinator: its content, and approve / return with a
  * comment. The decision names the version shown; if the volunteer changed
  * the session meanwhile the server refuses and the fresh content is shown.
+ * An approved session can carry amendment requests (the volunteer's edit or
+ * delete after approval, SYNC.md §3.5): each shows the fields it would
+ * change, and the coordinator accepts or declines it, bound to the version shown.
  */
 import '../../../i18n/pages.ts'; // form.* and review.* strings
 import { useEffect, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import type { LogRecord } from '../../../shared/schemas/log.ts';
+import type { Amendment, ReviewDetail as Detail } from '../../../shared/schemas/review.ts';
 import type { Skill } from '../../../shared/schemas/skill.ts';
 import {
+  AmendmentConflictError,
   ApiValidationError,
   HttpError,
   NetworkError,
@@ -17,7 +22,8 @@ import {
 import { useTranslation } from '../../use-translation.ts';
 import { api } from '../../api.ts';
 import { session } from '../../session.ts';
-import { formatIsoDate } from '../../format.ts';
+import { formatDateTime, formatIsoDate } from '../../format.ts';
+import { diffContent, type FormatContext } from '../../log-diff.ts';
 import { loadSkills, localized, skills } from '../../content.ts';
 import { ReviewBadge } from '../../components/StatusBadge.tsx';
 import { TextField } from '../../components/TextField.tsx';
@@ -26,7 +32,7 @@ export function ReviewDetail() {
   const { t, lng } = useTranslation();
   const { params } = useRoute();
   const id = params.id ?? '';
-  const [log, setLog] = useState<LogRecord | null | 'missing' | 'failed'>(null);
+  const [detail, setDetail] = useState<Detail | null | 'missing' | 'failed'>(null);
   const [comment, setComment] = useState('');
   const [commentError, setCommentError] = useState<string | undefined>();
   const [message, setMessage] = useState<{ tone: 'ok' | 'warn'; text: string } | null>(null);
@@ -35,27 +41,35 @@ export function ReviewDetail() {
   useEffect(() => {
     void loadSkills().catch(() => undefined);
     api
-      .getReviewLog(id)
-      .then(setLog, (err: unknown) =>
-        setLog(err instanceof HttpError && err.status === 404 ? 'missing' : 'failed'),
+      .getReviewDetail(id)
+      .then(setDetail, (err: unknown) =>
+        setDetail(err instanceof HttpError && err.status === 404 ? 'missing' : 'failed'),
       );
   }, [id]);
 
-  if (log === null)
+  if (detail === null)
     return (
       <main id="main" class="page">
         <p class="muted">{t('app.loading')}</p>
       </main>
     );
-  if (log === 'missing' || log === 'failed') {
+  if (detail === 'missing' || detail === 'failed') {
     return (
       <main id="main" class="page">
-        <p role="alert">{log === 'missing' ? t('review.notFound') : t('review.loadFailed')}</p>
+        <p role="alert">{detail === 'missing' ? t('review.notFound') : t('review.loadFailed')}</p>
         <a href="/review">{t('app.back')}</a>
       </main>
     );
   }
-  const current = log;
+  const current = detail.log;
+  /** The log changed on the server (the volunteer's edit landed): keep its requests. */
+  const setLog = (log: LogRecord) => setDetail({ ...detail, log });
+
+  /** Shows what went wrong with a request, in words. */
+  function failed(err: unknown) {
+    if (err instanceof NetworkError) setMessage({ tone: 'warn', text: t('review.needsNetwork') });
+    else setMessage({ tone: 'warn', text: t('review.loadFailed') });
+  }
 
   async function decide(decision: 'approve' | 'return') {
     setCommentError(undefined);
@@ -82,9 +96,32 @@ export function ReviewDetail() {
         setMessage({ tone: 'warn', text: t('review.versionMismatch') });
       } else if (err instanceof ApiValidationError) {
         setCommentError(err.problems[0]?.message);
-      } else if (err instanceof NetworkError) {
-        setMessage({ tone: 'warn', text: t('review.needsNetwork') });
-      } else setMessage({ tone: 'warn', text: t('review.loadFailed') });
+      } else failed(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function decideAmendment(a: Amendment, decision: 'accept' | 'decline') {
+    setBusy(true);
+    try {
+      const updated = await api.decideAmendment(current.id, a.id, {
+        decision,
+        expectedVersion: current.version,
+      });
+      setDetail(updated);
+      const done =
+        decision === 'decline'
+          ? 'review.amendmentDeclined'
+          : a.kind === 'delete'
+            ? 'review.amendmentDeleted'
+            : 'review.amendmentAccepted';
+      setMessage({ tone: 'ok', text: t(done) });
+    } catch (err) {
+      if (err instanceof AmendmentConflictError) {
+        setDetail(err.detail);
+        setMessage({ tone: 'warn', text: t('review.amendmentChanged') });
+      } else failed(err);
     } finally {
       setBusy(false);
     }
@@ -93,6 +130,12 @@ export function ReviewDetail() {
   const hamlet =
     session.value?.user.hamlets.find((h) => h.id === current.hamletId)?.name ?? current.hamletId;
   const skillById = new Map<string, Skill>((skills.value ?? []).map((s) => [s.id, s]));
+  const formatCtx: FormatContext = {
+    t: t as unknown as FormatContext['t'],
+    hamletName: (hid) => session.value?.user.hamlets.find((h) => h.id === hid)?.name ?? hid,
+    skills: skills.value ?? null,
+    skillTitle: (skill) => localized(skill.title, lng),
+  };
   const total = current.residents.under30 + current.residents.from30to59 + current.residents.over60;
 
   return (
@@ -106,6 +149,7 @@ export function ReviewDetail() {
       <p>
         <ReviewBadge status={current.status} />
       </p>
+      {current.deleted && <p class="banner warn">{t('review.deleted')}</p>}
       {message && (
         <p class={`banner ${message.tone}`} role={message.tone === 'warn' ? 'alert' : 'status'}>
           {message.text}
@@ -164,7 +208,24 @@ export function ReviewDetail() {
           );
         })}
       </ul>
-      {current.status !== 'approved' && (
+      {!current.deleted && detail.amendments.length > 0 && (
+        <section class="amendments" aria-labelledby="amendments-title">
+          <h2 id="amendments-title">{t('review.amendmentsTitle')}</h2>
+          <p>{t('review.amendmentIntro')}</p>
+          {detail.amendments.map((a) => (
+            <AmendmentCard
+              key={a.id}
+              amendment={a}
+              log={current}
+              ctx={formatCtx}
+              lng={lng}
+              busy={busy}
+              onDecide={(d) => void decideAmendment(a, d)}
+            />
+          ))}
+        </section>
+      )}
+      {!current.deleted && current.status !== 'approved' && (
         <section class="decision" aria-label={t('fields.decision')}>
           <TextField
             id="comment"
@@ -192,5 +253,68 @@ export function ReviewDetail() {
         </section>
       )}
     </main>
+  );
+}
+
+/** One amendment request: what it would change, and accept / decline. */
+function AmendmentCard(p: {
+  amendment: Amendment;
+  log: LogRecord;
+  ctx: FormatContext;
+  lng: string;
+  busy: boolean;
+  onDecide: (d: 'accept' | 'decline') => void;
+}) {
+  const { amendment: a, ctx } = p;
+  const t = ctx.t;
+  const rows = a.localPayload ? diffContent(a.localPayload, p.log, ctx) : [];
+  const headingId = `amendment-${a.id}`;
+  return (
+    <article class="card" aria-labelledby={headingId}>
+      <h3 id={headingId} class="card-title">
+        {t(a.kind === 'delete' ? 'review.amendmentDeleteTitle' : 'review.amendmentEdit')}
+      </h3>
+      <p class="card-meta">
+        {t('review.amendmentSent', { time: formatDateTime(Date.parse(a.createdAt), p.lng) })}
+      </p>
+      {a.kind === 'delete' && <p>{t('review.amendmentDelete')}</p>}
+      {a.kind === 'edit' && rows.length === 0 && <p class="muted">{t('review.amendmentSame')}</p>}
+      {rows.length > 0 && (
+        <div class="table-scroll">
+          <table class="table diff">
+            <caption>{t('review.amendmentDiff')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('review.fieldColumn')}</th>
+                <th scope="col">{t('review.approvedVersion')}</th>
+                <th scope="col">{t('review.requestedVersion')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.label}>
+                  <th scope="row">{t(r.label)}</th>
+                  <td class="notes">{r.server}</td>
+                  <td class="notes">{r.local}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <div class="actions">
+        <button
+          type="button"
+          class="btn primary"
+          disabled={p.busy}
+          onClick={() => p.onDecide('accept')}
+        >
+          {t(a.kind === 'delete' ? 'review.acceptDelete' : 'review.acceptAmendment')}
+        </button>
+        <button type="button" class="btn" disabled={p.busy} onClick={() => p.onDecide('decline')}>
+          {t('review.declineAmendment')}
+        </button>
+      </div>
+    </article>
   );
 }

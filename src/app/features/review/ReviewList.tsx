@@ -180,6 +180,12 @@ export function ReviewList() {
                 <td>{log.residents.under30 + log.residents.from30to59 + log.residents.over60}</td>
                 <td>
                   <ReviewBadge status={log.status} />
+                  {log.amendments?.some((a) => a.state === 'open') && (
+                    <>
+                      {' '}
+                      <span class="badge sync-amendment">{t('review.hasAmendment')}</span>
+                    </>
+                  )}
                 </td>
               </tr>
             ))}
