@@ -36,6 +36,7 @@ import {
   type AttentionAction,
 } from './attention-view.ts';
 import { diffContent, describeContent, type DiffRow, type FormatContext } from '../../log-diff.ts';
+import { DiffTable } from '../../components/DiffTable.tsx';
 
 type Translate = FormatContext['t'];
 
@@ -253,27 +254,18 @@ function AttentionCard(p: {
       {item.localPayload && !server && <p class="muted">{ta('notOnServer')}</p>}
       {columns === 'both' && rows.length === 0 && <p class="muted">{ta('sameContent')}</p>}
       {rows.length > 0 && (
-        <div class="table-scroll">
-          <table class="table diff">
-            <caption>{columns === 'both' ? ta('diffCaption') : ta('yoursCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{ta('fieldColumn')}</th>
-                <th scope="col">{ta('yours')}</th>
-                {columns === 'both' && <th scope="col">{ta('server')}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.label}>
-                  <th scope="row">{t(r.label)}</th>
-                  <td class="notes">{r.local}</td>
-                  {columns === 'both' && <td class="notes">{r.server}</td>}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DiffTable
+          caption={columns === 'both' ? ta('diffCaption') : ta('yoursCaption')}
+          fieldHeader={ta('fieldColumn')}
+          columns={[
+            { header: ta('yours'), value: (r) => r.local },
+            ...(columns === 'both'
+              ? [{ header: ta('server'), value: (r: DiffRow) => r.server }]
+              : []),
+          ]}
+          rows={rows}
+          label={(key) => t(key)}
+        />
       )}
       <div class="actions">
         {actionsFor(item).map((a, i) => (

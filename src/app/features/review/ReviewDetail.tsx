@@ -27,6 +27,7 @@ import { diffContent, type FormatContext } from '../../log-diff.ts';
 import { loadSkills, localized, skills } from '../../content.ts';
 import { ReviewBadge } from '../../components/StatusBadge.tsx';
 import { TextField } from '../../components/TextField.tsx';
+import { DiffTable } from '../../components/DiffTable.tsx';
 
 export function ReviewDetail() {
   const { t, lng } = useTranslation();
@@ -280,27 +281,16 @@ function AmendmentCard(p: {
       {a.kind === 'delete' && <p>{t('review.amendmentDelete')}</p>}
       {a.kind === 'edit' && rows.length === 0 && <p class="muted">{t('review.amendmentSame')}</p>}
       {rows.length > 0 && (
-        <div class="table-scroll">
-          <table class="table diff">
-            <caption>{t('review.amendmentDiff')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('review.fieldColumn')}</th>
-                <th scope="col">{t('review.approvedVersion')}</th>
-                <th scope="col">{t('review.requestedVersion')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.label}>
-                  <th scope="row">{t(r.label)}</th>
-                  <td class="notes">{r.server}</td>
-                  <td class="notes">{r.local}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DiffTable
+          caption={t('review.amendmentDiff')}
+          fieldHeader={t('review.fieldColumn')}
+          columns={[
+            { header: t('review.approvedVersion'), value: (r) => r.server },
+            { header: t('review.requestedVersion'), value: (r) => r.local },
+          ]}
+          rows={rows}
+          label={(key) => t(key)}
+        />
       )}
       <div class="actions">
         <button
