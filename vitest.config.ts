@@ -2,6 +2,12 @@ import { defineConfig } from 'vitest/config';
 import preact from '@preact/preset-vite';
 
 const e2eTimeout = 180_000;
+/**
+ * The node projects run beside the browser tests at a lower CPU priority
+ * (scripts/test.mjs), so a test that takes 1 s alone may take several: time
+ * limits here catch a hang, they are not speed budgets (those are in bench/).
+ */
+const nodeTimeout = 30_000;
 
 export default defineConfig({
   plugins: [preact()],
@@ -9,12 +15,18 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' },
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: nodeTimeout,
+        },
       },
       {
         extends: true,
         test: {
           name: 'storage',
+          testTimeout: nodeTimeout,
           include: ['tests/storage/**/*.test.ts'],
           environment: 'node',
           setupFiles: ['fake-indexeddb/auto'],
@@ -24,6 +36,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'app',
+          testTimeout: nodeTimeout,
           include: ['tests/app/**/*.test.{ts,tsx}'],
           environment: 'happy-dom',
           setupFiles: ['fake-indexeddb/auto', 'tests/helpers/app-setup.ts'],
@@ -54,6 +67,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'budget',
+          testTimeout: nodeTimeout,
           include: ['tests/budget/**/*.test.ts'],
           environment: 'node',
         },
