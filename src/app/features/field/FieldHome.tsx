@@ -50,15 +50,18 @@ export function FieldHome() {
           {notice}
         </p>
       )}
-      <SyncBar onSyncNow={() => void field.engine?.syncNow()} />
-      <StorageWarnings />
-      {Returned && <Returned status={status} />}
+      {/* The title and the main button come before everything whose height changes
+          after the screen opens (sync bar, storage warnings, the returned box), so a
+          tap on "Ghi buổi hỗ trợ mới" never lands on a banner that just pushed it down. */}
       <div class="page-head">
         <h1>{t('field.title')}</h1>
         <a class="btn primary" href="/field/new">
           {t('field.newLog')}
         </a>
       </div>
+      <SyncBar onSyncNow={() => void field.engine?.syncNow()} />
+      <StorageWarnings />
+      {Returned && <Returned status={status} />}
       {logs !== null && logs.length === 0 && <p class="muted">{t('field.empty')}</p>}
       {logs !== null && logs.length > 0 && (
         <ul class="cards" aria-label={t('field.listLabel')}>
