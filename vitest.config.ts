@@ -48,8 +48,8 @@ export default defineConfig({
           name: 'server',
           include: ['tests/server/**/*.test.ts'],
           environment: 'node',
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          testTimeout: 4 * nodeTimeout,
+          hookTimeout: 4 * nodeTimeout,
         },
       },
       {
@@ -59,8 +59,8 @@ export default defineConfig({
           include: ['tests/sync/**/*.test.ts'],
           environment: 'node',
           setupFiles: ['fake-indexeddb/auto'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          testTimeout: 4 * nodeTimeout,
+          hookTimeout: 4 * nodeTimeout,
         },
       },
       {

@@ -106,16 +106,30 @@ afterAll(async () => {
   if (www) rmSync(www, { recursive: true, force: true });
 });
 
-/** The mutations the phone pushes, decoded (bodies over 1 KB are gzip). */
-async function watchPushes(context: BrowserContext, into: PushRequest['mutations']) {
-  await context.route('**/api/sync/push', async (route: Route) => {
+/**
+ * Cuts the sync API off until `reconnect()`, then records every mutation the
+ * phone pushes, decoded (bodies over 1 KB are gzip). One route for both, so no
+ * push can slip through between lifting the cut and starting to watch.
+ */
+async function cutThenWatchPushes(context: BrowserContext) {
+  let cut = true;
+  const pushed: PushRequest['mutations'] = [];
+  await context.route('**/api/sync/**', async (route: Route) => {
+    if (cut) return route.abort('internetdisconnected');
     const req = route.request();
+    if (!req.url().includes('/api/sync/push')) return route.continue();
     const raw = req.postDataBuffer() ?? Buffer.alloc(0);
     const gz = (await req.allHeaders())['content-encoding'] === 'gzip';
     const body = JSON.parse((gz ? gunzipSync(raw) : raw).toString('utf8')) as PushRequest;
-    into.push(...body.mutations);
+    pushed.push(...body.mutations);
     await route.continue();
   });
+  return {
+    pushed,
+    reconnect: () => {
+      cut = false;
+    },
+  };
 }
 
 /** The entry script of this checkout's build: what a page runs once it is v2. */
@@ -148,8 +162,7 @@ async function oneRun(run: number): Promise<void> {
   try {
     const { context } = phone;
     await context.addInitScript(recordVersionChanges);
-    const cutOff = (route: Route) => route.abort('internetdisconnected');
-    await context.route('**/api/sync/**', cutOff);
+    const sync = await cutThenWatchPushes(context);
     const tag = `E5 lần ${run}`;
 
     // 1. v1: 98 sessions through the release's own storage code, in a tab that stays open.
@@ -235,9 +248,7 @@ async function oneRun(run: number): Promise<void> {
     expect(await tabB.getByLabel('Dưới 30 tuổi').inputValue()).toBe('3');
 
     // 4. The sync API is back: every v1 payload goes up once and is accepted.
-    const pushed: PushRequest['mutations'] = [];
-    await context.unroute('**/api/sync/**', cutOff);
-    await watchPushes(context, pushed);
+    sync.reconnect();
     await tabA.getByRole('button', { name: 'Đồng bộ ngay' }).click();
     await expect
       .poll(async () => (await phoneState(tabA, userId)).outbox, { timeout: 60_000 })
@@ -249,7 +260,9 @@ async function oneRun(run: number): Promise<void> {
     const mine = [...benchNotes, ...uiNotes, finished];
     created.push(...mine);
     // Each of them went up as the v1 payload it was queued as (a retry resends the same id).
-    const v1Sent = new Set(pushed.filter((m) => m.payloadSchema === 1).map((m) => m.mutationId));
+    const v1Sent = new Set(
+      sync.pushed.filter((m) => m.payloadSchema === 1).map((m) => m.mutationId),
+    );
     expect(v1Sent.size).toBe(mine.length);
     const onServer = await (await coordinatorApi(server.url)).logs(userId);
     expectSameRecords(created, onServer, await phoneState(tabA, userId));

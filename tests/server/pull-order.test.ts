@@ -159,7 +159,7 @@ describe.skipIf(!HAS_PG)(
         // The negative control: the test sees a puller that skips rows.
         expect(naiveMissed).toBeGreaterThan(0);
       },
-      (SOAK ? 240 : 4) * 60_000,
+      (SOAK ? 240 : 15) * 60_000,
     );
   },
 );

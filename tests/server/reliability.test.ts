@@ -185,7 +185,7 @@ describe.each(availableBackends())('reliability (%s)', (backend) => {
             `${mutations} mutations applied once each, ${duplicates} duplicate answers, ${Date.now() - t0} ms`,
         );
       },
-      (SOAK ? 60 : 5) * 60_000,
+      (SOAK ? 60 : 15) * 60_000,
     );
 
     it('rejects a reused mutation id with another payload, also when both race, and keeps the winner', async () => {
@@ -466,7 +466,7 @@ describe.each(availableBackends())('reliability (%s)', (backend) => {
             `pushes rejected forbidden, ${pulledRows} rows pulled all in scope, ${resets} membership changes reset`,
         );
       },
-      (SOAK ? 30 : 3) * 60_000,
+      (SOAK ? 30 : 10) * 60_000,
     );
   });
 });

@@ -248,7 +248,7 @@ describe.each(availableBackends())('backup and restore (%s)', (backend) => {
           `${Date.now() - t0} ms`,
       );
     },
-    (SOAK ? 60 : 3) * 60_000,
+    (SOAK ? 60 : 10) * 60_000,
   );
 });
 
