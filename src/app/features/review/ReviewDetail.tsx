@@ -128,8 +128,6 @@ export function ReviewDetail() {
     }
   }
 
-  const hamlet =
-    session.value?.user.hamlets.find((h) => h.id === current.hamletId)?.name ?? current.hamletId;
   const skillById = new Map<string, Skill>((skills.value ?? []).map((s) => [s.id, s]));
   const formatCtx: FormatContext = {
     t: t as unknown as FormatContext['t'],
@@ -137,6 +135,7 @@ export function ReviewDetail() {
     skills: skills.value ?? null,
     skillTitle: (skill) => localized(skill.title, lng),
   };
+  const hamlet = formatCtx.hamletName(current.hamletId);
   const total = current.residents.under30 + current.residents.from30to59 + current.residents.over60;
 
   return (
