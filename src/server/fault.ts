@@ -7,14 +7,13 @@
  *   <when> = an integer n ≥ 1: die at the n-th time the point is reached
  *          | a probability 0 < p < 1: die each time with chance p
  *
- * Points, in the order a push reaches them:
- * - `before_tx`: before a mutation's transaction opens (once per mutation);
- * - `before_clock`: inside it, after the writes, before the commune clock is bumped;
+ * Points, in the order a push reaches them (each once per push request):
+ * - `before_tx`: before the push's transaction opens;
+ * - `before_clock`: inside it, after the writes, before the commune clock is bumped
+ *   (only when the push wrote a log);
  * - `after_write_before_commit`: inside it, after the last statement, before COMMIT;
- * - `after_commit_before_response`: the whole batch is committed, the answer not sent
- *   (once per push request);
- * - `mid_response`: half of the answer's bytes are written to the socket, then death
- *   (once per push request).
+ * - `after_commit_before_response`: the whole batch is committed, the answer not sent;
+ * - `mid_response`: half of the answer's bytes are written to the socket, then death.
  * Dying is `process.kill(process.pid, 'SIGKILL')`: no handler, no flush, no close.
  */
 import type { ServerResponse } from 'node:http';

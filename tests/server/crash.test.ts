@@ -68,8 +68,8 @@ const POINTS = [
   'mid_response',
 ] as const satisfies readonly FaultPoint[];
 type Point = (typeof POINTS)[number];
-/** Points reached once per mutation; the others once per push request. */
-const PER_MUTATION = new Set<Point>(['before_tx', 'after_write_before_commit']);
+/** Points a push reaches before its one transaction commits: a death there commits none of it. */
+const BEFORE_COMMIT = new Set<Point>(['before_tx', 'after_write_before_commit']);
 
 interface PointStats {
   kills: number;
@@ -228,8 +228,8 @@ describe.each(availableBackends())('S2: the built server killed mid-push (%s)', 
 
       for (let i = 0; i < KILLS_PER_POINT * POINTS.length; i++) {
         const point = POINTS[i % POINTS.length]!;
-        const perMutation = PER_MUTATION.has(point);
-        const n = perMutation ? 1 + Math.floor(rnd() * 2 * BATCH) : 1 + Math.floor(rnd() * 3);
+        // Every point is reached once per push: die at the first, second or third.
+        const n = 1 + Math.floor(rnd() * 3);
         const srv = await start(`${point}:${n}`);
         /** How often this process has reached the point. */
         let hits = 0;
@@ -237,7 +237,7 @@ describe.each(availableBackends())('S2: the built server killed mid-push (%s)', 
           const batch = (pending ??= await nextBatch());
           try {
             await pushAndCheck(srv, batch);
-            hits += perMutation ? batch.length : 1;
+            hits++;
             pending = null;
           } catch (err) {
             if (!(err instanceof TransportError)) throw err;
@@ -247,10 +247,9 @@ describe.each(availableBackends())('S2: the built server killed mid-push (%s)', 
             const st = stats.get(point)!;
             st.kills++;
             if (err.truncated) st.truncated++;
-            // The mutations that got past the point before its n-th hit are committed.
-            const passed = perMutation ? n - 1 - hits : batch.length;
-            expect(passed).toBeGreaterThanOrEqual(0);
-            expect(passed).toBeLessThanOrEqual(batch.length);
+            expect(hits).toBe(n - 1);
+            // A push commits whole: none of it before COMMIT, all of it after.
+            const passed = BEFORE_COMMIT.has(point) ? 0 : batch.length;
             for (const m of batch.slice(0, passed)) {
               if (!committed.has(m.mutationId)) committed.set(m.mutationId, point);
             }

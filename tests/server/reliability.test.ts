@@ -34,9 +34,12 @@ describe.each(availableBackends())('reliability (%s)', (backend) => {
   /** The fault points the push path reached, while `recording`. */
   const seen: FaultPoint[] = [];
   let recording = false;
+  /** A point where the push path throws, as a bug or a lost database connection would. */
+  let failAt: FaultPoint | null = null;
   const faults: Faults = {
     at: (point) => {
       if (recording) seen.push(point);
+      if (point === failAt) throw new Error(`test failure at ${point}`);
     },
     cutsResponse: () => {
       if (recording) seen.push('mid_response');
@@ -58,17 +61,17 @@ describe.each(availableBackends())('reliability (%s)', (backend) => {
     return Number(rows[0]!.n);
   }
 
-  it('reaches each mutation’s fault points inside its transaction, then the answer’s', async () => {
+  it('reaches the fault points once per push: the batch’s transaction, then the answer', async () => {
     const clientId = uuidv4();
     const first = await makeMutation({ seq: 1 });
     const batch = [first, await makeMutation({ seq: 2 })];
     recording = true;
     seen.length = 0;
     await p.pushOk(an, clientId, batch);
-    const perMutation = ['before_tx', 'before_clock', 'after_write_before_commit'];
     expect(seen).toEqual([
-      ...perMutation,
-      ...perMutation,
+      'before_tx',
+      'before_clock',
+      'after_write_before_commit',
       'after_commit_before_response',
       'mid_response',
     ]);
@@ -83,6 +86,30 @@ describe.each(availableBackends())('reliability (%s)', (backend) => {
       'after_commit_before_response',
       'mid_response',
     ]);
+  });
+
+  it('commits a push whole or not at all: a failure after its writes leaves none of them', async () => {
+    const clientId = uuidv4();
+    const batch = [
+      await makeMutation({ seq: 1 }),
+      await makeMutation({ seq: 2 }),
+      await makeMutation({ seq: 3 }),
+    ];
+    failAt = 'after_write_before_commit';
+    const failed = await p.push(an, clientId, batch);
+    failAt = null;
+    expect(failed.status).toBe(500);
+    expect(
+      await count('select count(*) as n from activity_log where id = any($1::uuid[])', [
+        batch.map((m) => m.entityId),
+      ]),
+    ).toBe(0);
+    expect(
+      await count('select count(*) as n from processed_mutation where client_id = $1', [clientId]),
+    ).toBe(0);
+    // The retry applies all three, once.
+    const retry = await p.pushOk(an, clientId, batch);
+    expect(retry.results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
   });
 
   describe('S1: duplicate pushes', () => {

@@ -105,6 +105,77 @@ describe.each(availableBackends())('POST /api/sync/push (%s)', (backend) => {
     expect(Number(seqs[0]!.seq)).toBeGreaterThan(0);
   });
 
+  it('answers each change of one log in one push with the record as that change left it', async () => {
+    const c = makeClient();
+    const id = uuidv7();
+    const batch = [
+      await makeMutation({
+        seq: c.nextSeq(),
+        entityId: id,
+        payload: makeLogContent({ notes: 'một' }),
+      }),
+      await makeMutation({
+        seq: c.nextSeq(),
+        name: 'log.update',
+        entityId: id,
+        baseVersion: 1,
+        payload: makeLogContent({ notes: 'hai' }),
+      }),
+      await makeMutation({ seq: c.nextSeq(), name: 'log.delete', entityId: id, baseVersion: 2 }),
+    ];
+    const res = await pushOk(an, c.clientId, batch);
+    expect(
+      res.results.map((r) => [
+        r.status,
+        r.serverVersion,
+        r.record?.version,
+        r.record?.notes,
+        r.record?.deleted,
+      ]),
+    ).toEqual([
+      ['applied', 1, 1, 'một', false],
+      ['applied', 2, 2, 'hai', false],
+      ['applied', 3, 3, 'hai', true],
+    ]);
+    // One revision per change; the clock stamped the log once, with a number of its own.
+    expect(
+      await count('select count(*) as n from activity_log_revision where log_id = $1', [id]),
+    ).toBe(3);
+    const rows = await s.db.query<{ seq: number | string }>(
+      'select seq from activity_log where id = $1',
+      [id],
+    );
+    const clock = await s.db.query<{ seq: number | string }>(
+      `select seq from commune_clock where commune_id = 'tan-phu'`,
+    );
+    expect(Number(rows[0]!.seq)).toBe(Number(clock[0]!.seq));
+    // Sent again, the same three are duplicates, and the record is the latest.
+    const again = await pushOk(an, c.clientId, batch);
+    expect(again.results.map((r) => [r.status, r.record?.version])).toEqual([
+      ['duplicate', 3],
+      ['duplicate', 3],
+      ['duplicate', 3],
+    ]);
+  });
+
+  it('treats a mutation id repeated inside one push as the same mutation', async () => {
+    const c = makeClient();
+    const m = await makeMutation({ seq: c.nextSeq() });
+    const resent = { ...m, seq: c.nextSeq() };
+    const reused = {
+      ...(await makeMutation({ seq: c.nextSeq(), payload: makeLogContent({ notes: 'khác' }) })),
+      mutationId: m.mutationId,
+    };
+    const res = await pushOk(an, c.clientId, [m, resent, reused]);
+    expect(res.results.map((r) => r.status)).toEqual(['applied', 'duplicate', 'rejected']);
+    expect(res.results[2]!.reason).toBe('idempotency_key_reuse');
+    expect(
+      await count('select count(*) as n from activity_log where id = any($1::uuid[])', [
+        [m.entityId, reused.entityId],
+      ]),
+    ).toBe(1);
+  });
+
   it('stores no reason for a session marked done, on create and on update', async () => {
     const c = makeClient();
     const id = uuidv7();

@@ -1,8 +1,10 @@
 /**
- * POST /api/sync/push, the algorithm of SYNC.md §3.3. Each mutation runs in
- * its own transaction; its dedupe record commits together with its effect, and
- * permanent problems (invalid, forbidden, conflicts) are committed as results,
- * never thrown, so one poison mutation cannot block a client's queue.
+ * POST /api/sync/push, the algorithm of SYNC.md §3.3, with one change: a
+ * push's mutations run in one transaction rather than one each (a tenth of
+ * the statements; docs/ARCHITECTURE.md "One transaction per push"). Each
+ * dedupe record commits together with its effect, and permanent problems
+ * (invalid, forbidden, conflicts) are committed as results, never thrown, so
+ * one poison mutation cannot block a client's queue.
  */
 import { decideMutation, changedFields, mergeOutcome } from '../../domain/conflict.ts';
 import type { FieldProblem } from '../../shared/validation.ts';
@@ -29,11 +31,12 @@ import {
   AFTER_INSERT,
   AFTER_UPDATE,
   readLogRow,
+  readLogRows,
   rowToContent,
   rowToRecord,
   type LogRow,
 } from './record.ts';
-import { bumpClockAndStamp, insertRevision } from './write.ts';
+import { bumpClockAndStampMany, insertRevisions, type RevisionInput } from './write.ts';
 
 export interface PushDeps {
   db: Db;
@@ -105,27 +108,222 @@ export async function processPush(
   });
   if (bound !== user.id) return { kind: 'client_forbidden' };
 
-  const results: MutationResult[] = [];
-  for (const m of ordered) {
-    await deps.faults?.at('before_tx');
-    const step = await transactionWithRetry(deps.db, async (tx) => {
-      const out = await processMutation(deps, tx, user, req.clientId, m);
-      await deps.faults?.at('after_write_before_commit');
-      return out;
-    });
-    if ('gap' in step) return { kind: 'seq_gap', expectedSeq: step.gap, results };
-    results.push(step.result);
-  }
-  return { kind: 'ok', results };
+  // 2. The whole batch in one transaction (docs/ARCHITECTURE.md, "One
+  // transaction per push"): it commits entirely or not at all, and a retry
+  // after a lost race starts it again from the top.
+  await deps.faults?.at('before_tx');
+  return transactionWithRetry(deps.db, async (tx): Promise<PushOutcome> => {
+    const batch = await Batch.open(tx, user, req.clientId, ordered);
+    const results: MutationResult[] = [];
+    let gap: number | null = null;
+    for (const m of ordered) {
+      const step = await processMutation(deps, tx, batch, user, req.clientId, m);
+      if ('gap' in step) {
+        gap = step.gap;
+        break;
+      }
+      results.push(step.result);
+    }
+    await batch.finish(tx, deps.now(), deps.faults);
+    await deps.faults?.at('after_write_before_commit');
+    return gap === null ? { kind: 'ok', results } : { kind: 'seq_gap', expectedSeq: gap, results };
+  });
 }
 
-async function recordFor(
-  tx: Queryable,
-  user: SessionUser,
-  logId: string,
-): Promise<LogRecord | undefined> {
-  const row = await readLogRow(tx, logId);
-  return row && row.author_id === user.id ? rowToRecord(row) : undefined;
+interface Prior {
+  payloadHash: string;
+  result: StoredResult;
+  userId: string;
+}
+
+interface ProcessedRow {
+  mutation_id: string;
+  client_id: string;
+  seq: number;
+  log_id: string | null;
+  payload_hash: string;
+  status: 'applied' | 'conflict' | 'rejected';
+  result: StoredResult;
+  processed_at: string;
+}
+
+/**
+ * What one push's transaction has read and has yet to write. The logs the
+ * batch names are read and locked by one statement, its dedupe records by
+ * another; the dedupe records, revisions and client sequence are written by
+ * one statement each at the end, and the commune clock last (SYNC.md §3.3
+ * step 5), so each mutation costs about one statement of its own.
+ */
+class Batch {
+  private readonly stale = new Set<string>();
+  private readonly awaitingRecord = new Map<string, MutationResult[]>();
+  private hamletIds: Set<string> | null = null;
+  private readonly processed: ProcessedRow[] = [];
+  private readonly revisions: RevisionInput[] = [];
+  /** Logs written by this batch, to be stamped from the commune clock. */
+  private readonly touched = new Set<string>();
+  private seqAdvanced = false;
+
+  private constructor(
+    private readonly user: SessionUser,
+    private readonly clientId: string,
+    /** The client's last accepted seq, as this batch moves it. */
+    public lastSeq: number,
+    private readonly priors: Map<string, Prior>,
+    private readonly rows: Map<string, LogRow | null>,
+  ) {}
+
+  /** Locks the client (serialising its concurrent pushes), its dedupe records and the logs named. */
+  static async open(
+    tx: Queryable,
+    user: SessionUser,
+    clientId: string,
+    mutations: readonly Mutation[],
+  ): Promise<Batch> {
+    const clients = await tx.query<{ last_seq: number | string }>(
+      'select last_seq from sync_client where client_id = $1 for update',
+      [clientId],
+    );
+    const priorRows = await tx.query<{
+      mutation_id: string;
+      payload_hash: string;
+      result: StoredResult | string;
+      user_id: string;
+    }>(
+      `select pm.mutation_id, pm.payload_hash, pm.result, sc.user_id
+         from processed_mutation pm join sync_client sc on sc.client_id = pm.client_id
+        where pm.mutation_id = any($1::uuid[])`,
+      [[...new Set(mutations.map((m) => m.mutationId))]],
+    );
+    const priors = new Map<string, Prior>(
+      priorRows.map((p) => [
+        p.mutation_id,
+        {
+          payloadHash: p.payload_hash,
+          result: (typeof p.result === 'string' ? JSON.parse(p.result) : p.result) as StoredResult,
+          userId: p.user_id,
+        },
+      ]),
+    );
+    const entityIds = [...new Set(mutations.map((m) => m.entityId))];
+    // In id order, so two batches naming the same logs lock them in the same order.
+    const logRows = await readLogRows(tx, entityIds, { forUpdate: true });
+    const rows = new Map<string, LogRow | null>(entityIds.map((id) => [id, null]));
+    for (const r of logRows) rows.set(r.id, r);
+    return new Batch(user, clientId, Number(clients[0]?.last_seq ?? 0), priors, rows);
+  }
+
+  prior(mutationId: string): Prior | undefined {
+    return this.priors.get(mutationId);
+  }
+
+  /** Moves the client's sequence past `seq` when it is the next one. */
+  advanceSeq(seq: number): void {
+    if (seq === this.lastSeq + 1) this.lastSeq = seq;
+    this.seqAdvanced = true;
+  }
+
+  /** The log as this batch has left it so far (locked), or null when there is none. */
+  async row(tx: Queryable, id: string): Promise<LogRow | null> {
+    if (!this.stale.has(id) && this.rows.has(id)) return this.rows.get(id)!;
+    this.settle(id, await readLogRow(tx, id, { forUpdate: true }));
+    return this.rows.get(id)!;
+  }
+
+  /** The record of a log of this user, as this batch has left it so far. */
+  async recordFor(tx: Queryable, id: string): Promise<LogRecord | undefined> {
+    const row = await this.row(tx, id);
+    return row && row.author_id === this.user.id ? rowToRecord(row) : undefined;
+  }
+
+  async hamletInCommune(tx: Queryable, hamletId: string): Promise<boolean> {
+    if (this.hamletIds === null) {
+      const rows = await tx.query<{ id: string }>('select id from hamlet where commune_id = $1', [
+        this.user.communeId,
+      ]);
+      this.hamletIds = new Set(rows.map((r) => r.id));
+    }
+    return this.hamletIds.has(hamletId);
+  }
+
+  /** The dedupe record of `m`, written with the batch (or before a conflict that refers to it). */
+  store(m: Mutation, stored: StoredResult, logId: string | null, now: Date): void {
+    this.processed.push({
+      mutation_id: m.mutationId,
+      client_id: this.clientId,
+      seq: m.seq,
+      log_id: logId,
+      payload_hash: m.payloadHash,
+      status: stored.status === 'duplicate' ? 'applied' : stored.status,
+      result: stored,
+      processed_at: now.toISOString(),
+    });
+    this.priors.set(m.mutationId, {
+      payloadHash: m.payloadHash,
+      result: stored,
+      userId: this.user.id,
+    });
+    this.advanceSeq(m.seq);
+  }
+
+  /**
+   * `result` gets the log's record as it is after this mutation: read when the
+   * batch next needs the log, or at the end. `written`: the row changed, so it
+   * takes a new number from the commune clock.
+   */
+  awaitRecord(id: string, result: MutationResult, written: boolean): void {
+    this.stale.add(id);
+    if (written) this.touched.add(id);
+    const waiting = this.awaitingRecord.get(id);
+    if (waiting) waiting.push(result);
+    else this.awaitingRecord.set(id, [result]);
+  }
+
+  revision(r: RevisionInput): void {
+    this.revisions.push(r);
+  }
+
+  /** Writes the dedupe records so far (a sync_conflict row refers to its mutation's). */
+  async flushProcessed(tx: Queryable): Promise<void> {
+    if (this.processed.length === 0) return;
+    await tx.query(
+      `insert into processed_mutation
+         (mutation_id, client_id, seq, log_id, payload_hash, status, result, processed_at)
+       select r.mutation_id, r.client_id, r.seq, r.log_id, r.payload_hash, r.status, r.result, r.processed_at
+         from jsonb_to_recordset($1::text::jsonb) as r(mutation_id uuid, client_id uuid, seq bigint,
+           log_id uuid, payload_hash text, status text, result jsonb, processed_at timestamptz)`,
+      [JSON.stringify(this.processed)],
+    );
+    this.processed.length = 0;
+  }
+
+  /** Everything the batch has yet to write; the commune clock is the last statement. */
+  async finish(tx: Queryable, now: Date, faults: Faults | undefined): Promise<void> {
+    if (this.stale.size > 0) {
+      for (const row of await readLogRows(tx, [...this.stale])) this.settle(row.id, row);
+    }
+    await this.flushProcessed(tx);
+    await insertRevisions(tx, this.revisions);
+    if (this.seqAdvanced) {
+      await tx.query(
+        `update sync_client set last_seq = greatest(last_seq, $2::bigint), last_push_at = $3::timestamptz
+         where client_id = $1`,
+        [this.clientId, this.lastSeq, now.toISOString()],
+      );
+    }
+    if (this.touched.size > 0) {
+      await faults?.at('before_clock');
+      await bumpClockAndStampMany(tx, this.user.communeId, [...this.touched]);
+    }
+  }
+
+  private settle(id: string, row: LogRow | null): void {
+    this.rows.set(id, row);
+    this.stale.delete(id);
+    const waiting = this.awaitingRecord.get(id);
+    if (waiting && row) for (const r of waiting) r.record = rowToRecord(row);
+    this.awaitingRecord.delete(id);
+  }
 }
 
 function toResult(mutationId: string, stored: StoredResult, record?: LogRecord): MutationResult {
@@ -141,14 +339,14 @@ function toResult(mutationId: string, stored: StoredResult, record?: LogRecord):
 async function checkContent(
   deps: PushDeps,
   tx: Queryable,
+  batch: Batch,
   content: LogContent,
 ): Promise<FieldProblem[]> {
   const problems: FieldProblem[] = [];
-  const hamlets = await tx.query('select 1 from hamlet where id = $1 and commune_id = $2', [
-    content.hamletId,
-    content.communeId,
-  ]);
-  if (hamlets.length === 0) problems.push({ field: 'hamletId', code: 'invalid' });
+  // content.communeId is the user's (checked before): the batch knows its hamlets.
+  if (!(await batch.hamletInCommune(tx, content.hamletId))) {
+    problems.push({ field: 'hamletId', code: 'invalid' });
+  }
   if (content.activityDate > latestActivityDate(deps.now())) {
     problems.push({ field: 'activityDate', code: 'futureDate' });
   }
@@ -174,53 +372,31 @@ async function checkContent(
 async function processMutation(
   deps: PushDeps,
   tx: Queryable,
+  batch: Batch,
   user: SessionUser,
   clientId: string,
   m: Mutation,
 ): Promise<StepOutcome> {
   const now = deps.now();
   const nowIso = now.toISOString();
-  // Serialises all mutations of one client (concurrent retries of one batch).
-  const clients = await tx.query<{ last_seq: number | string }>(
-    'select last_seq from sync_client where client_id = $1 for update',
-    [clientId],
-  );
-  const lastSeq = Number(clients[0]?.last_seq ?? 0);
-  const advanceSeq = async () => {
-    await tx.query(
-      `update sync_client set last_seq = greatest(last_seq, $2::bigint), last_push_at = $3::timestamptz
-       where client_id = $1`,
-      [clientId, m.seq === lastSeq + 1 ? m.seq : lastSeq, nowIso],
-    );
-  };
+  const lastSeq = batch.lastSeq;
 
   // 2. Dedupe by mutation id.
-  const prior = await tx.query<{
-    payload_hash: string;
-    result: StoredResult | string;
-    user_id: string;
-    log_id: string | null;
-  }>(
-    `select pm.payload_hash, pm.result, sc.user_id, pm.log_id
-       from processed_mutation pm join sync_client sc on sc.client_id = pm.client_id
-      where pm.mutation_id = $1`,
-    [m.mutationId],
-  );
-  const p = prior[0];
+  const p = batch.prior(m.mutationId);
   if (p) {
-    await advanceSeq();
-    if (p.user_id !== user.id || p.payload_hash !== m.payloadHash) {
+    batch.advanceSeq(m.seq);
+    if (p.userId !== user.id || p.payloadHash !== m.payloadHash) {
       // Stripe semantics: the stored effect stays untouched.
       return {
         result: { mutationId: m.mutationId, status: 'rejected', reason: 'idempotency_key_reuse' },
       };
     }
-    const stored = (typeof p.result === 'string' ? JSON.parse(p.result) : p.result) as StoredResult;
+    const stored = p.result;
     // A lost answer to an applied mutation: now a duplicate. Conflicts and
     // rejections are answered as they were, so the client never mistakes them for success.
     const status =
       stored.status === 'applied' || stored.status === 'duplicate' ? 'duplicate' : stored.status;
-    const record = await recordFor(tx, user, m.entityId);
+    const record = await batch.recordFor(tx, m.entityId);
     return {
       result: toResult(
         m.mutationId,
@@ -243,29 +419,13 @@ async function processMutation(
     };
   }
 
-  const store = async (stored: StoredResult, logId: string | null) => {
-    await tx.query(
-      `insert into processed_mutation (mutation_id, client_id, seq, log_id, payload_hash, status, result, processed_at)
-       values ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8::timestamptz)`,
-      [
-        m.mutationId,
-        clientId,
-        m.seq,
-        logId,
-        m.payloadHash,
-        stored.status === 'duplicate' ? 'applied' : stored.status,
-        JSON.stringify(stored),
-        nowIso,
-      ],
-    );
-    await advanceSeq();
-  };
+  const store = (stored: StoredResult, logId: string | null) => batch.store(m, stored, logId, now);
   const reject = async (reason: PushReason, problems?: FieldProblem[]): Promise<StepOutcome> => {
     const stored: StoredResult = problems
       ? { status: 'rejected', reason, problems }
       : { status: 'rejected', reason };
-    await store(stored, null);
-    const record = reason === 'forbidden' ? undefined : await recordFor(tx, user, m.entityId);
+    store(stored, null);
+    const record = reason === 'forbidden' ? undefined : await batch.recordFor(tx, m.entityId);
     return { result: toResult(m.mutationId, stored, record) };
   };
 
@@ -286,12 +446,12 @@ async function processMutation(
     content = parsed.output;
     // 1. Tenant scope from the session, before anything that could leak.
     if (content.communeId !== user.communeId) return reject('forbidden');
-    const problems = await checkContent(deps, tx, content);
+    const problems = await checkContent(deps, tx, batch, content);
     if (problems.length > 0) return reject('invalid', problems);
   }
 
-  // 4. Lock the row and apply the conflict rule.
-  const row = await readLogRow(tx, m.entityId, { forUpdate: true });
+  // 4. The row (locked when the batch opened) and the conflict rule.
+  const row = await batch.row(tx, m.entityId);
   const storedContent = row ? rowToContent(row) : null;
   if (content && storedContent && m.payloadSchema < PAYLOAD_SCHEMA) {
     content = keepNewerFields(content, storedContent);
@@ -303,6 +463,8 @@ async function processMutation(
     m.baseVersion !== null &&
     m.baseVersion < Number(row.version)
   ) {
+    // Revisions this batch has yet to write are all this client's: they cannot
+    // make another writer, so reading only the committed ones is exact.
     const others = await tx.query(
       `select 1 from activity_log_revision
         where log_id = $1 and version > $2 and kind = 'content' and client_id is distinct from $3::uuid
@@ -340,8 +502,8 @@ async function processMutation(
 
     case 'duplicate': {
       const stored: StoredResult = { status: 'duplicate', serverVersion: Number(row!.version) };
-      await store(stored, m.entityId);
-      return { result: toResult(m.mutationId, stored, await recordFor(tx, user, m.entityId)) };
+      store(stored, m.entityId);
+      return { result: toResult(m.mutationId, stored, await batch.recordFor(tx, m.entityId)) };
     }
 
     case 'conflict': {
@@ -350,11 +512,13 @@ async function processMutation(
         reason: decision.reason,
         serverVersion: Number(row!.version),
       };
-      await store(stored, m.entityId);
+      store(stored, m.entityId);
+      await batch.flushProcessed(tx);
       await insertConflict(tx, user, m, decision.store, content, rowToRecord(row!), nowIso);
-      // Read again: an amendment request is now in the record's `amendments`.
-      const record = rowToRecord((await readLogRow(tx, m.entityId)) as LogRow);
-      return { result: toResult(m.mutationId, stored, record) };
+      // An amendment request is now in the record's `amendments`: read it again.
+      const result = toResult(m.mutationId, stored);
+      batch.awaitRecord(m.entityId, result, false);
+      return { result };
     }
 
     case 'insert': {
@@ -375,13 +539,12 @@ async function processMutation(
           m.mutationId,
         ],
       );
-      return finishWrite(deps, tx, user, clientId, m, {
+      return finishWrite(batch, user, clientId, m, {
         version: 1,
         kind: 'content',
         changed: changedFields(null, c),
         snapshot: c,
         stored: { status: 'applied', serverVersion: 1 },
-        store,
         now,
       });
     }
@@ -414,8 +577,9 @@ async function processMutation(
                     serverVersion: Number(row!.version),
                   }
                 : { status: 'duplicate', serverVersion: Number(row!.version) };
-            await store(stored, m.entityId);
+            store(stored, m.entityId);
             if (conflicts.length > 0) {
+              await batch.flushProcessed(tx);
               await insertConflict(
                 tx,
                 user,
@@ -442,20 +606,19 @@ async function processMutation(
         conflicts.length > 0
           ? { status: 'conflict', reason: 'field_conflict', serverVersion: version }
           : { status: 'applied', serverVersion: version };
-      return finishWrite(deps, tx, user, clientId, m, {
+      const outcome = finishWrite(batch, user, clientId, m, {
         version,
         kind: 'content',
         changed: changedFields(storedContent, next),
         snapshot: next,
         stored,
-        store,
         now,
-        afterStore:
-          conflicts.length > 0
-            ? () =>
-                insertConflict(tx, user, m, 'field_conflict', content, rowToRecord(row!), nowIso)
-            : undefined,
       });
+      if (conflicts.length > 0) {
+        await batch.flushProcessed(tx);
+        await insertConflict(tx, user, m, 'field_conflict', content, rowToRecord(row!), nowIso);
+      }
+      return outcome;
     }
 
     case 'tombstone': {
@@ -466,23 +629,21 @@ async function processMutation(
          where id = $1`,
         [m.entityId, nowIso, version, m.mutationId],
       );
-      return finishWrite(deps, tx, user, clientId, m, {
+      return finishWrite(batch, user, clientId, m, {
         version,
         kind: 'delete',
         changed: [],
         snapshot: storedContent!,
         stored: { status: 'applied', serverVersion: version },
-        store,
         now,
       });
     }
   }
 }
 
-/** Revision, dedupe record, then the clock as the last statement (SYNC.md §3.3 steps 4–6). */
-async function finishWrite(
-  deps: PushDeps,
-  tx: Queryable,
+/** The revision and dedupe record of a write (SYNC.md §3.3 steps 4–6, written with the batch). */
+function finishWrite(
+  batch: Batch,
   user: SessionUser,
   clientId: string,
   m: Mutation,
@@ -492,12 +653,10 @@ async function finishWrite(
     changed: readonly string[];
     snapshot: LogContent;
     stored: StoredResult;
-    store: (s: StoredResult, logId: string | null) => Promise<void>;
     now: Date;
-    afterStore?: () => Promise<void>;
   },
-): Promise<StepOutcome> {
-  await insertRevision(tx, {
+): StepOutcome {
+  batch.revision({
     logId: m.entityId,
     version: w.version,
     communeId: user.communeId,
@@ -509,12 +668,10 @@ async function finishWrite(
     snapshot: w.snapshot,
     at: w.now,
   });
-  await w.store(w.stored, m.entityId);
-  if (w.afterStore) await w.afterStore();
-  const record = rowToRecord((await readLogRow(tx, m.entityId)) as LogRow);
-  await deps.faults?.at('before_clock');
-  await bumpClockAndStamp(tx, user.communeId, m.entityId);
-  return { result: toResult(m.mutationId, w.stored, record) };
+  batch.store(m, w.stored, m.entityId, w.now);
+  const result = toResult(m.mutationId, w.stored);
+  batch.awaitRecord(m.entityId, result, true);
+  return { result };
 }
 
 async function insertConflict(

@@ -139,6 +139,24 @@ export async function readLogRow(
   return rows[0] ?? null;
 }
 
+/**
+ * Reads several logs by id, in id order (so that two transactions locking
+ * overlapping sets take the locks in one order).
+ * @param forUpdate lock the activity_log rows (inside a transaction)
+ */
+export async function readLogRows(
+  db: Queryable,
+  ids: readonly string[],
+  options: { forUpdate?: boolean } = {},
+): Promise<LogRow[]> {
+  if (ids.length === 0) return [];
+  return db.query<LogRow>(
+    `select ${LOG_RECORD_COLUMNS} from ${LOG_RECORD_FROM} where l.id = any($1::uuid[])
+     order by l.id ${options.forUpdate ? 'for update of l' : ''}`,
+    [[...ids]],
+  );
+}
+
 /** The parameters of the content columns, in LOG_CONTENT_COLUMNS order ($1 = first). */
 export const LOG_CONTENT_COLUMNS = [
   'hamlet_id',
