@@ -176,6 +176,34 @@ describe.each(availableBackends())('POST /api/sync/push (%s)', (backend) => {
     ).toBe(1);
   });
 
+  it('takes upper-case ids as the same ids (the protocol accepts either case)', async () => {
+    const c = makeClient();
+    const id = uuidv7().toUpperCase();
+    const created = await makeMutation({ seq: c.nextSeq(), entityId: id });
+    const create = { ...created, mutationId: created.mutationId.toUpperCase() };
+    const first = await pushOk(an, c.clientId, [create]);
+    expect(first.results[0]).toMatchObject({ mutationId: create.mutationId, status: 'applied' });
+    expect(first.results[0]!.record?.id).toBe(id.toLowerCase());
+    const replay = await pushOk(an, c.clientId, [create]);
+    expect(replay.results[0]!.status).toBe('duplicate');
+    const update = await makeMutation({
+      seq: c.nextSeq(),
+      name: 'log.update',
+      entityId: id,
+      baseVersion: 1,
+      payload: makeLogContent({ notes: 'hai' }),
+    });
+    const updated = await pushOk(an, c.clientId, [
+      update,
+      { ...update, seq: c.nextSeq(), mutationId: update.mutationId.toLowerCase() },
+    ]);
+    expect(updated.results.map((r) => [r.status, r.serverVersion])).toEqual([
+      ['applied', 2],
+      ['duplicate', 2],
+    ]);
+    expect(await count('select count(*) as n from activity_log where id = $1', [id])).toBe(1);
+  });
+
   it('stores no reason for a session marked done, on create and on update', async () => {
     const c = makeClient();
     const id = uuidv7();

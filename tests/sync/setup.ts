@@ -144,7 +144,11 @@ export type PushFault =
   | { kind: 'dropRequest' } // never reaches the server
   | { kind: 'dropResponse' } // processed and committed; the answer is lost (crash after commit)
   | { kind: 'deliverTwice' } // a proxy delivers it twice, concurrently; one answer comes back
-  /** The server commits the first `keep` mutations, then dies: no answer (0 = crash before commit). */
+  /**
+   * The server commits the first `keep` mutations, then dies: no answer (0 = crash
+   * before commit). Our server commits a push whole (or a prefix, when it stops at a
+   * sequence gap), so this is harsher than it; the client must cope with either.
+   */
   | { kind: 'crashMidBatch'; keep: number };
 
 export interface FaultyNetwork {

@@ -147,12 +147,16 @@ interface ProcessedRow {
   processed_at: string;
 }
 
+/** PostgreSQL prints a uuid in lower case; the protocol accepts either case. */
+const key = (uuid: string) => uuid.toLowerCase();
+
 /**
  * What one push's transaction has read and has yet to write. The logs the
  * batch names are read and locked by one statement, its dedupe records by
  * another; the dedupe records, revisions and client sequence are written by
  * one statement each at the end, and the commune clock last (SYNC.md §3.3
- * step 5), so each mutation costs about one statement of its own.
+ * step 5), so each mutation costs about one statement of its own. Its maps
+ * are keyed by the lower-case uuid, as the database returns them.
  */
 class Batch {
   private readonly stale = new Set<string>();
@@ -193,7 +197,7 @@ class Batch {
       `select pm.mutation_id, pm.payload_hash, pm.result, sc.user_id
          from processed_mutation pm join sync_client sc on sc.client_id = pm.client_id
         where pm.mutation_id = any($1::uuid[])`,
-      [[...new Set(mutations.map((m) => m.mutationId))]],
+      [[...new Set(mutations.map((m) => key(m.mutationId)))]],
     );
     const priors = new Map<string, Prior>(
       priorRows.map((p) => [
@@ -205,7 +209,7 @@ class Batch {
         },
       ]),
     );
-    const entityIds = [...new Set(mutations.map((m) => m.entityId))];
+    const entityIds = [...new Set(mutations.map((m) => key(m.entityId)))];
     // In id order, so two batches naming the same logs lock them in the same order.
     const logRows = await readLogRows(tx, entityIds, { forUpdate: true });
     const rows = new Map<string, LogRow | null>(entityIds.map((id) => [id, null]));
@@ -214,7 +218,7 @@ class Batch {
   }
 
   prior(mutationId: string): Prior | undefined {
-    return this.priors.get(mutationId);
+    return this.priors.get(key(mutationId));
   }
 
   /** Moves the client's sequence past `seq` when it is the next one. */
@@ -224,7 +228,8 @@ class Batch {
   }
 
   /** The log as this batch has left it so far (locked), or null when there is none. */
-  async row(tx: Queryable, id: string): Promise<LogRow | null> {
+  async row(tx: Queryable, uuid: string): Promise<LogRow | null> {
+    const id = key(uuid);
     if (!this.stale.has(id) && this.rows.has(id)) return this.rows.get(id)!;
     this.settle(id, await readLogRow(tx, id, { forUpdate: true }));
     return this.rows.get(id)!;
@@ -258,7 +263,7 @@ class Batch {
       result: stored,
       processed_at: now.toISOString(),
     });
-    this.priors.set(m.mutationId, {
+    this.priors.set(key(m.mutationId), {
       payloadHash: m.payloadHash,
       result: stored,
       userId: this.user.id,
@@ -271,7 +276,8 @@ class Batch {
    * batch next needs the log, or at the end. `written`: the row changed, so it
    * takes a new number from the commune clock.
    */
-  awaitRecord(id: string, result: MutationResult, written: boolean): void {
+  awaitRecord(uuid: string, result: MutationResult, written: boolean): void {
+    const id = key(uuid);
     this.stale.add(id);
     if (written) this.touched.add(id);
     const waiting = this.awaitingRecord.get(id);
