@@ -1,0 +1,79 @@
+/**
+ * Byte figures of the built app (PERFORMANCE.md G1, G2), shared by the
+ * budget test (tests/budget/initial-js.test.ts, which fails `npm test`) and
+ * `npm run bench` (which reports them).
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants } from 'node:zlib';
+
+export const DIST = join(import.meta.dirname, '../../dist');
+/** G1: 30 KB is the goal, 40 KB the hard fail. */
+export const INITIAL_JS_GOAL = 30 * 1024;
+export const INITIAL_JS_HARD_LIMIT = 40 * 1024;
+/** G2: the full precache, brotli. */
+export const PRECACHE_LIMIT = 250 * 1024;
+
+interface ManifestChunk {
+  file: string;
+  imports?: string[];
+  dynamicImports?: string[];
+  css?: string[];
+  isEntry?: boolean;
+}
+
+export function brotliSize(path: string): number {
+  return brotliCompressSync(readFileSync(path), {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11 },
+  }).length;
+}
+
+export function readManifest(dist = DIST): Record<string, ManifestChunk> {
+  const path = join(dist, '.vite/manifest.json');
+  if (!existsSync(path)) {
+    throw new Error('dist/.vite/manifest.json is missing: run `npm run build`');
+  }
+  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, ManifestChunk>;
+}
+
+/**
+ * What loads before the first screen can be used: the entry chunk, everything
+ * it imports statically, and the default (Vietnamese) locale, which the app
+ * awaits before its first render.
+ */
+export function initialFiles(manifest: Record<string, ManifestChunk>): string[] {
+  const files = new Set<string>();
+  const visit = (key: string) => {
+    const chunk = manifest[key];
+    if (!chunk) throw new Error(`${key} is not in the build manifest`);
+    if (files.has(chunk.file)) return;
+    files.add(chunk.file);
+    for (const dep of chunk.imports ?? []) visit(dep);
+  };
+  visit('index.html');
+  visit('src/i18n/locales/vi.json');
+  return [...files].filter((f) => f.endsWith('.js'));
+}
+
+/** The initial JavaScript, brotli, file by file. */
+export function initialJs(dist = DIST): { total: number; files: [string, number][] } {
+  const files = initialFiles(readManifest(dist)).map(
+    (f) => [f, brotliSize(join(dist, f))] as [string, number],
+  );
+  return { total: files.reduce((a, [, n]) => a + n, 0), files };
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (name === '.vite' || name === 'bench') return []; // not precached (see vite.bench.config.ts)
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
+/** Everything the service worker precaches (text assets), brotli. */
+export function precacheBytes(dist = DIST): number {
+  return walk(dist)
+    .filter((f) => /\.(js|css|html|json|webmanifest|svg)$/.test(f))
+    .reduce((a, f) => a + brotliSize(f), 0);
+}
