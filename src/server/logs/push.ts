@@ -28,10 +28,12 @@ import {
   contentParams,
   contentPlaceholders,
   LOG_CONTENT_COLUMNS,
-  AFTER_INSERT,
   AFTER_UPDATE,
+  contentColumns,
+  insertLogs,
   readLogRow,
   readLogRows,
+  type NewLogRow,
   rowToContent,
   rowToRecord,
   type LogRow,
@@ -163,6 +165,8 @@ class Batch {
   private readonly awaitingRecord = new Map<string, MutationResult[]>();
   private hamletIds: Set<string> | null = null;
   private readonly processed: ProcessedRow[] = [];
+  /** New logs not written yet, by id. */
+  private readonly inserts = new Map<string, NewLogRow>();
   private readonly revisions: RevisionInput[] = [];
   /** Logs written by this batch, to be stamped from the commune clock. */
   private readonly touched = new Set<string>();
@@ -230,6 +234,7 @@ class Batch {
   /** The log as this batch has left it so far (locked), or null when there is none. */
   async row(tx: Queryable, uuid: string): Promise<LogRow | null> {
     const id = key(uuid);
+    if (this.inserts.has(id)) await this.flushInserts(tx);
     if (!this.stale.has(id) && this.rows.has(id)) return this.rows.get(id)!;
     this.settle(id, await readLogRow(tx, id, { forUpdate: true }));
     return this.rows.get(id)!;
@@ -304,7 +309,19 @@ class Batch {
   }
 
   /** Everything the batch has yet to write; the commune clock is the last statement. */
+  /** A new log, written with the others (or before the batch next reads it). */
+  insertLater(uuid: string, row: NewLogRow): void {
+    this.inserts.set(key(uuid), row);
+  }
+
+  private async flushInserts(tx: Queryable): Promise<void> {
+    if (this.inserts.size === 0) return;
+    await insertLogs(tx, [...this.inserts.values()]);
+    this.inserts.clear();
+  }
+
   async finish(tx: Queryable, now: Date, faults: Faults | undefined): Promise<void> {
+    await this.flushInserts(tx);
     if (this.stale.size > 0) {
       for (const row of await readLogRows(tx, [...this.stale])) this.settle(row.id, row);
     }
@@ -529,22 +546,15 @@ async function processMutation(
 
     case 'insert': {
       const c = content!;
-      await tx.query(
-        `insert into activity_log (id, commune_id, author_id, ${LOG_CONTENT_COLUMNS.join(', ')},
-           status, version, seq, created_device_at, created_at, updated_at, last_mutation_id)
-         values ($1, $2, $3, ${contentPlaceholders(4).join(', ')},
-           'submitted', 1, 0, $${AFTER_INSERT}::timestamptz, $${AFTER_INSERT + 1}::timestamptz,
-           $${AFTER_INSERT + 1}::timestamptz, $${AFTER_INSERT + 2})`,
-        [
-          m.entityId,
-          user.communeId,
-          user.id,
-          ...contentParams(c),
-          deviceTime(m.createdAtDevice),
-          nowIso,
-          m.mutationId,
-        ],
-      );
+      batch.insertLater(m.entityId, {
+        ...contentColumns(c),
+        id: m.entityId,
+        commune_id: user.communeId,
+        author_id: user.id,
+        created_device_at: deviceTime(m.createdAtDevice),
+        created_at: nowIso,
+        last_mutation_id: m.mutationId,
+      });
       return finishWrite(batch, user, clientId, m, {
         version: 1,
         kind: 'content',

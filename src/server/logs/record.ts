@@ -192,8 +192,65 @@ export function contentParams(c: LogContent): unknown[] {
   ];
 }
 
-/** The first parameter after the content of an insert (content from `$4`). */
-export const AFTER_INSERT = 4 + LOG_CONTENT_COLUMNS.length;
+type ContentColumn = (typeof LOG_CONTENT_COLUMNS)[number];
+
+/** Each content column's SQL type (a record definition for jsonb_to_recordset). */
+const CONTENT_COLUMN_TYPES: Record<ContentColumn, string> = {
+  hamlet_id: 'text',
+  activity_date: 'date',
+  kind: 'text',
+  residents_under30: 'int',
+  residents_30_59: 'int',
+  residents_60_plus: 'int',
+  residents_women: 'int',
+  language: 'text',
+  skills: 'jsonb',
+  outcome: 'text',
+  reason: 'text',
+  household_code: 'text',
+  notes: 'text',
+};
+
+/** The content columns of a log by name, as JSON values (skills stays an array). */
+export function contentColumns(c: LogContent): Record<ContentColumn, unknown> {
+  const values = contentParams(c);
+  const row = Object.fromEntries(LOG_CONTENT_COLUMNS.map((col, i) => [col, values[i]])) as Record<
+    ContentColumn,
+    unknown
+  >;
+  row.skills = c.skills;
+  return row;
+}
+
+/** A new log: its content columns and who, where and when. */
+export type NewLogRow = Record<ContentColumn, unknown> & {
+  id: string;
+  commune_id: string;
+  author_id: string;
+  created_device_at: string | null;
+  /** Also its updated_at. */
+  created_at: string;
+  last_mutation_id: string;
+};
+
+/**
+ * Inserts new logs in one statement, at version 1, status submitted and seq 0
+ * (the commune clock stamps them before commit).
+ */
+export async function insertLogs(db: Queryable, rows: readonly NewLogRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `insert into activity_log (id, commune_id, author_id, ${LOG_CONTENT_COLUMNS.join(', ')},
+       status, version, seq, created_device_at, created_at, updated_at, last_mutation_id)
+     select r.id, r.commune_id, r.author_id, ${LOG_CONTENT_COLUMNS.map((c) => `r.${c}`).join(', ')},
+       'submitted', 1, 0, r.created_device_at, r.created_at, r.created_at, r.last_mutation_id
+       from jsonb_to_recordset($1::text::jsonb) as r(id uuid, commune_id text, author_id uuid,
+         ${LOG_CONTENT_COLUMNS.map((c) => `${c} ${CONTENT_COLUMN_TYPES[c]}`).join(', ')},
+         created_device_at timestamptz, created_at timestamptz, last_mutation_id uuid)`,
+    [JSON.stringify(rows)],
+  );
+}
+
 /** The first parameter after the content of an update (`$1` = id, content from `$2`). */
 export const AFTER_UPDATE = 2 + LOG_CONTENT_COLUMNS.length;
 
