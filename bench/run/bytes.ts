@@ -8,9 +8,11 @@ import { join } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
 
 export const DIST = join(import.meta.dirname, '../../dist');
-/** G1: 30 KB is the goal, 40 KB the hard fail. */
+/**
+ * G1: 30 KB is the goal, and since the first screen meets it, `npm test`
+ * fails above it (PERFORMANCE.md's hard fail, 40 KB, is only the last resort).
+ */
 export const INITIAL_JS_GOAL = 30 * 1024;
-export const INITIAL_JS_HARD_LIMIT = 40 * 1024;
 /** G2: the full precache, brotli. */
 export const PRECACHE_LIMIT = 250 * 1024;
 
@@ -37,11 +39,19 @@ export function readManifest(dist = DIST): Record<string, ManifestChunk> {
 }
 
 /**
- * What loads before the first screen can be used: the entry chunk, everything
- * it imports statically, and the default (Vietnamese) locale, which the app
- * awaits before its first render.
+ * What loads before the first screen can be used: the module scripts that
+ * dist/index.html loads, everything they import statically, and the default
+ * (Vietnamese) locale, which the app awaits before its first render. Starts
+ * from the HTML, as the browser does (the manifest has no `index.html` entry
+ * when the entry is merged into the first-screen chunk of vite.config.ts).
  */
-export function initialFiles(manifest: Record<string, ManifestChunk>): string[] {
+export function initialFiles(manifest: Record<string, ManifestChunk>, dist = DIST): string[] {
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const scripts = [...html.matchAll(/<script[^>]*type="module"[^>]*src="\/([^"]+)"/g)].map(
+    (m) => m[1]!,
+  );
+  if (scripts.length === 0) throw new Error('dist/index.html loads no module script');
+  const byFile = new Map(Object.entries(manifest).map(([key, chunk]) => [chunk.file, key]));
   const files = new Set<string>();
   const visit = (key: string) => {
     const chunk = manifest[key];
@@ -50,7 +60,11 @@ export function initialFiles(manifest: Record<string, ManifestChunk>): string[] 
     files.add(chunk.file);
     for (const dep of chunk.imports ?? []) visit(dep);
   };
-  visit('index.html');
+  for (const file of scripts) {
+    const key = byFile.get(file);
+    if (!key) throw new Error(`${file} (from index.html) is not in the build manifest`);
+    visit(key);
+  }
   visit('src/i18n/locales/vi.json');
   return [...files].filter((f) => f.endsWith('.js'));
 }

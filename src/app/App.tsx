@@ -1,9 +1,9 @@
 /** The app shell: header, banners, and the routes of each role. */
 import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso';
-import { useEffect } from 'preact/hooks';
+import type { ComponentType } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import { useTranslation } from './use-translation.ts';
 import { Header } from './components/Header.tsx';
-import { UpdateBanner } from './components/UpdateBanner.tsx';
 import { FieldHome } from './features/field/FieldHome.tsx';
 import { session, versionChanged } from './session.ts';
 
@@ -41,6 +41,19 @@ function Guard({ roles, page }: { roles: string[]; page: () => preact.JSX.Elemen
   return allowed ? page() : null;
 }
 
+/**
+ * The update banner and the service-worker code behind it load after the
+ * first screen (an update can only be found once the worker is registered,
+ * and the worker replays a waiting update to a late listener).
+ */
+function Updates() {
+  const [Banner, setBanner] = useState<ComponentType | null>(null);
+  useEffect(() => {
+    void import('./components/UpdateBanner.tsx').then((m) => setBanner(() => m.UpdateBanner));
+  }, []);
+  return Banner ? <Banner /> : null;
+}
+
 function NotFound() {
   const { t } = useTranslation();
   return (
@@ -59,7 +72,7 @@ export function App() {
         {t('app.skipToContent')}
       </a>
       <Header />
-      <UpdateBanner />
+      <Updates />
       {versionChanged.value && (
         <div class="banner warn" role="alert">
           {t('pwa.versionChange')}{' '}

@@ -1,7 +1,6 @@
 /** Entry point: language first, then the signed-in user (offline), then render. */
 import { render } from 'preact';
 import { initI18n } from '../i18n/index.ts';
-import { registerServiceWorker } from '../pwa/register.ts';
 import { App } from './App.tsx';
 import { restoreSession } from './session.ts';
 import './styles.css';
@@ -13,7 +12,8 @@ async function boot(): Promise<void> {
   root.textContent = '';
   render(<App />, root);
   performance.mark('app-ready');
-  void registerServiceWorker();
+  // The service-worker lifecycle loads after the first screen (it is not needed to use it).
+  void import('../pwa/register.ts').then((m) => m.registerServiceWorker());
 }
 
 void boot();

@@ -4,14 +4,14 @@
  * cookie itself is HttpOnly and never visible here.
  */
 import { signal } from '@preact/signals';
-import * as v from 'valibot';
-import { userProfileSchema, type UserProfile } from '../shared/schemas/auth.ts';
+import type { UserProfile } from '../shared/schemas/auth.ts';
+import { parseStoredProfile } from '../shared/stored-profile.ts';
 import {
   openUserDb,
   getSyncSummary,
   requestPersistentStorage,
   type UserDb,
-} from '../storage/index.ts';
+} from '../storage/first-screen.ts';
 import type { SyncEngine, SyncStatus } from '../sync/engine.ts';
 
 const PROFILE_KEY = 'sotay.user';
@@ -41,12 +41,9 @@ export function persistAnswered(): Promise<boolean> {
 
 function readStoredProfile(): UserProfile | null {
   try {
-    const raw = localStorage.getItem(PROFILE_KEY);
-    if (!raw) return null;
-    const parsed = v.safeParse(userProfileSchema, JSON.parse(raw));
-    return parsed.success ? parsed.output : null;
+    return parseStoredProfile(localStorage.getItem(PROFILE_KEY));
   } catch {
-    return null;
+    return null; // storage blocked
   }
 }
 

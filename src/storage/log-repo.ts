@@ -1,6 +1,6 @@
 /**
  * The log repository: the ONLY write path for a volunteer's logs (SYNC.md
- * §3.2). Owns: `saveLog`, `deleteLog`, `getLog`, `listLogs`.
+ * §3.2). Owns: `saveLog`, `deleteLog`, `getLog` (the lists are in log-list.ts).
  *
  * Every write puts the log and adds its outbox entry in ONE readwrite
  * transaction with `durability: 'strict'`, and resolves only after `tx.done`.
@@ -199,44 +199,4 @@ export async function getLog(
   const log = await db.get('logs', id);
   if (!log || (log.deleted && !opts.includeDeleted)) return undefined;
   return log;
-}
-
-/** The device's logs, not deleted, newest activity date first, then newest created first. */
-export async function listLogs(db: UserDb, opts: { limit?: number } = {}): Promise<LocalLog[]> {
-  const limit = opts.limit ?? Infinity;
-  const out: LocalLog[] = [];
-  if (limit <= 0) return out;
-  const tx = db.transaction('logs', 'readonly');
-  let cursor = await tx.store.index('byActivityDate').openCursor(null, 'prev');
-  while (cursor) {
-    if (!cursor.value.deleted) out.push(cursor.value);
-    if (out.length >= limit) break;
-    cursor = await cursor.continue();
-  }
-  await tx.done;
-  return out;
-}
-
-/**
- * The sessions a coordinator returned for changes and that wait for the
- * volunteer, newest activity first: at most `limit` of them and their count.
- * Reads the `byStatus` index only (not every log).
- */
-export async function listReturned(
-  db: UserDb,
-  opts: { limit?: number } = {},
-): Promise<{ count: number; logs: LocalLog[] }> {
-  const tx = db.transaction('logs', 'readonly');
-  const all = await tx.store.index('byStatus').getAll('changes_requested');
-  await tx.done;
-  const waiting = all
-    .filter((l) => !l.deleted && l.syncState === 'synced')
-    .sort((a, b) =>
-      a.activityDate === b.activityDate
-        ? b.createdAtDevice - a.createdAtDevice
-        : a.activityDate < b.activityDate
-          ? 1
-          : -1,
-    );
-  return { count: waiting.length, logs: waiting.slice(0, opts.limit ?? Infinity) };
 }

@@ -1,7 +1,7 @@
 /**
  * The outbox: queued mutations in client-sequence order, and what happens to
  * them when the server answers (SYNC.md §3.3). Owns: `peekOutbox`,
- * `takeOutboxBatch`, `markOutboxError`, `applyPushResults`, `getSyncSummary`.
+ * `takeOutboxBatch`, `markOutboxError`, `applyPushResults` (the counts are in summary.ts).
  *
  * Rules:
  * - An entry leaves the outbox only when the server answered it (any status).
@@ -255,23 +255,4 @@ export async function applyPushResults(
   await meta.put({ key: 'lastPushOkAt', value: now });
   await tx.done;
   return summary;
-}
-
-export interface SyncSummary {
-  /** Logs with a change not yet acknowledged by the server. */
-  pending: number;
-  /** Device time of the oldest queued change, for "not synced for N days". */
-  oldestPendingAt: number | null;
-  /** Changes that need the user's attention (conflicts, rejections, amendments). */
-  attention: number;
-}
-
-/** Counts for the sync badge, read in one transaction. */
-export async function getSyncSummary(db: UserDb): Promise<SyncSummary> {
-  const tx = db.transaction(['logs', 'outbox', 'attention'], 'readonly');
-  const pending = await tx.objectStore('logs').index('bySyncState').count('pending');
-  const oldest = await tx.objectStore('outbox').openCursor();
-  const attention = await tx.objectStore('attention').count();
-  await tx.done;
-  return { pending, oldestPendingAt: oldest?.value.createdAtDevice ?? null, attention };
 }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  INITIAL_JS_HARD_LIMIT,
+  INITIAL_JS_GOAL,
   PRECACHE_LIMIT,
   initialFiles,
   initialJs,
@@ -14,7 +14,7 @@ import {
 } from '../../bench/run/bytes.ts';
 
 describe('bundle budgets', () => {
-  it('keeps the initial JavaScript of the volunteer screen under 40 KB brotli (G1)', () => {
+  it('keeps the initial JavaScript of the volunteer screen under 30 KB brotli (G1)', () => {
     const { total, files } = initialJs();
     console.log(
       `initial JS (brotli): ${(total / 1024).toFixed(1)} KB in ${files.length} files\n` +
@@ -22,7 +22,7 @@ describe('bundle budgets', () => {
     );
 
     expect(files.length).toBeGreaterThan(0);
-    expect(total).toBeLessThanOrEqual(INITIAL_JS_HARD_LIMIT);
+    expect(total).toBeLessThanOrEqual(INITIAL_JS_GOAL);
   });
 
   it('keeps lazy features (form, review) out of the initial JavaScript', () => {

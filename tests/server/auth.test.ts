@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import en from '../../src/i18n/locales/en.json';
-import vi from '../../src/i18n/locales/vi.json';
+import en from '../../src/i18n/locales/fields.en.json';
+import vi from '../../src/i18n/locales/fields.vi.json';
 import { availableBackends, createTestServer, type TestServer } from '../helpers/server.ts';
 
 describe.each(availableBackends())('auth routes (%s)', (backend) => {

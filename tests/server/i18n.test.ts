@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import en from '../../src/i18n/locales/en.json';
-import vi from '../../src/i18n/locales/vi.json';
+import en from '../../src/i18n/locales/fields.en.json';
+import vi from '../../src/i18n/locales/fields.vi.json';
 import { fieldKey, problemMessage, requestLang } from '../../src/server/http/i18n.ts';
 
 describe('requestLang', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import en from '../../src/i18n/locales/en.json';
-import vi from '../../src/i18n/locales/vi.json';
+import en from '../../src/i18n/locales/fields.en.json';
+import vi from '../../src/i18n/locales/fields.vi.json';
 import { uuidv7 } from '../../src/shared/ids.ts';
 import type { LogRecord } from '../../src/shared/schemas/log.ts';
 import type {

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { applyUpdate, onUpdatedElsewhere, onUpdateReady } from '../../pwa/register.ts';
 import { useTranslation } from '../use-translation.ts';
+import '../../i18n/later.ts'; // this component's strings
 
 export function UpdateBanner() {
   const { t } = useTranslation();

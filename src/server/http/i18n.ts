@@ -1,11 +1,11 @@
 /**
  * Field problems as human text in the request's language. Texts come from the
- * app's locale files (`fields.<path>` names the field, `errors.<code>` says
+ * app's locale files, fields.*.json (`fields.<path>` names the field, `errors.<code>` says
  * what is wrong), so the form and the server speak with one voice. A missing
  * key falls back to `<field>: <code>`.
  */
-import en from '../../i18n/locales/en.json';
-import vi from '../../i18n/locales/vi.json';
+import en from '../../i18n/locales/fields.en.json';
+import vi from '../../i18n/locales/fields.vi.json';
 import type { FieldProblem } from '../../shared/validation.ts';
 
 export const LANGS = ['vi', 'en'] as const;

@@ -1,9 +1,9 @@
 /** Login and the signed-in user's profile. */
 import * as v from 'valibot';
+import { ROLES } from '../roles.ts';
 import { isWellFormedText } from '../text.ts';
 
-export const ROLES = ['volunteer', 'coordinator', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from '../roles.ts';
 
 export const loginSchema = v.object({
   username: v.pipe(

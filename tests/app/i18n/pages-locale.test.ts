@@ -20,6 +20,6 @@ describe('the lazy page strings', () => {
     await setLanguage('en');
 
     expect(i18next.t('form.newTitle')).toBe('Record a support session');
-    expect(i18next.t('app.back')).toBe('Back');
+    expect(i18next.t('app.goHome')).toBe('Go to the home page');
   });
 });

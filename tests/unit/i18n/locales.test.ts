@@ -8,6 +8,10 @@ import vi from '../../../src/i18n/locales/vi.json';
 import en from '../../../src/i18n/locales/en.json';
 import pagesVi from '../../../src/i18n/locales/pages.vi.json';
 import pagesEn from '../../../src/i18n/locales/pages.en.json';
+import fieldsVi from '../../../src/i18n/locales/fields.vi.json';
+import fieldsEn from '../../../src/i18n/locales/fields.en.json';
+import laterVi from '../../../src/i18n/locales/later.vi.json';
+import laterEn from '../../../src/i18n/locales/later.en.json';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -25,9 +29,24 @@ const placeholders = (s: string) => [...s.matchAll(/{{\s*(\w+)\s*}}/g)].map((m) 
 /** i18next plural forms: vi has only `_other`; en needs `_one` too. Compare on the base key. */
 const base = (key: string) => key.replace(/_(zero|one|two|few|many|other)$/, '');
 
-// The first screen's strings and the lazy screens' (pages.*.json) together.
-const source = flatten({ ...vi, ...pagesVi });
-const locales = { en: flatten({ ...en, ...pagesEn }) };
+// The first screen's strings and the lazy parts' (later.*, pages.*, fields.*.json)
+// together. i18next merges them deeply; no key may be in two files.
+const viFiles = [vi, laterVi, pagesVi, fieldsVi];
+const enFiles = [en, laterEn, pagesEn, fieldsEn];
+const merge = (files: Tree[]) => new Map(files.flatMap((f) => [...flatten(f)]));
+const source = merge(viFiles);
+const locales = { en: merge(enFiles) };
+
+describe('locale files', () => {
+  it.each([
+    ['vi', viFiles],
+    ['en', enFiles],
+  ])('split the %s keys between them without overlap', (_lang, files) => {
+    const keys = files.flatMap((f) => [...flatten(f).keys()]);
+
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+  });
+});
 
 describe.each(Object.entries(locales))('locale %s', (_name, strings) => {
   it('has every Vietnamese key and no extra ones', () => {

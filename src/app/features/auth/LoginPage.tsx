@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { useTranslation } from '../../use-translation.ts';
+import '../../../i18n/pages.ts'; // the field names and their errors
 import { signIn } from '../../session.ts';
 import { ApiValidationError, NetworkError, UnauthorizedError } from '../../../sync/api-client.ts';
 import { TextField } from '../../components/TextField.tsx';
@@ -28,11 +29,11 @@ export function LoginPage() {
       const user = await signIn(username, password);
       route(user.role === 'volunteer' ? '/field' : '/review');
     } catch (err) {
-      if (err instanceof UnauthorizedError) setError(t('auth.badCredentials'));
-      else if (err instanceof NetworkError) setError(t('auth.offline'));
+      if (err instanceof UnauthorizedError) setError(t('login.badCredentials'));
+      else if (err instanceof NetworkError) setError(t('login.offline'));
       else if (err instanceof ApiValidationError)
         setFieldErrors(Object.fromEntries(err.problems.map((p) => [p.field, p.message])));
-      else setError(t('auth.serverError'));
+      else setError(t('login.serverError'));
     } finally {
       setBusy(false);
     }
@@ -40,12 +41,12 @@ export function LoginPage() {
 
   return (
     <main id="main" class="page narrow">
-      <h1>{t('auth.title')}</h1>
-      <p class="muted">{t('auth.intro')}</p>
+      <h1>{t('login.title')}</h1>
+      <p class="muted">{t('login.intro')}</p>
       <form onSubmit={(e) => void onSubmit(e)} noValidate>
         <TextField
           id="username"
-          label={t('auth.username')}
+          label={t('login.username')}
           value={username}
           onInput={setUsername}
           error={fieldErrors.username}
@@ -55,7 +56,7 @@ export function LoginPage() {
         <TextField
           id="password"
           type="password"
-          label={t('auth.password')}
+          label={t('login.password')}
           value={password}
           onInput={setPassword}
           error={fieldErrors.password}
@@ -67,7 +68,7 @@ export function LoginPage() {
           </p>
         )}
         <button type="submit" class="btn primary block" disabled={busy}>
-          {busy ? t('auth.submitting') : t('auth.submit')}
+          {busy ? t('login.submitting') : t('login.submit')}
         </button>
       </form>
     </main>

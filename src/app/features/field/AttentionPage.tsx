@@ -127,7 +127,7 @@ export function AttentionPage() {
   return (
     <main id="main" class="page">
       <a class="back" href="/field">
-        ← {t('app.back')}
+        ← {t('page.back')}
       </a>
       <h1>{ta('title')}</h1>
       {message && (
@@ -140,7 +140,7 @@ export function AttentionPage() {
           {message.text}
         </p>
       )}
-      {items === null && <p class="muted">{t('app.loading')}</p>}
+      {items === null && <p class="muted">{t('page.loading')}</p>}
       {items !== null && items.length === 0 && <p>{ta('empty')}</p>}
       {items !== null && items.length > 0 && (
         <>

@@ -1,10 +1,10 @@
 /** The volunteer's home: sync status and "my sessions", read from the phone. */
 import { useEffect, useState } from 'preact/hooks';
 import type { ComponentType } from 'preact';
-import { getStorageHealth, listLogs, type LocalLog } from '../../../storage/index.ts';
+import { listLogs, type LocalLog } from '../../../storage/first-screen.ts';
 import { useTranslation } from '../../use-translation.ts';
 import { formatIsoDate } from '../../format.ts';
-import { persistAnswered, session, syncStatus } from '../../session.ts';
+import { session, syncStatus } from '../../session.ts';
 import { SyncBar } from '../../components/SyncBar.tsx';
 import { ReviewBadge, SyncBadge } from '../../components/StatusBadge.tsx';
 import { takeFlash } from '../../flash.ts';
@@ -20,7 +20,9 @@ export function FieldHome() {
   const [more, setMore] = useState(false);
   const [notice] = useState(() => takeFlash());
   const status = syncStatus.value;
-  const Returned = useReturnedBox();
+  // Loaded after the first screen (G1 budget); both appear a moment later anyway.
+  const Returned = useLater(() => import('./ReturnedBox.tsx').then((m) => m.ReturnedBox));
+  const Warnings = useLater(() => import('./StorageWarnings.tsx').then((m) => m.StorageWarnings));
 
   useEffect(() => {
     if (!field) return;
@@ -60,7 +62,7 @@ export function FieldHome() {
         </a>
       </div>
       <SyncBar onSyncNow={() => void field.engine?.syncNow()} />
-      <StorageWarnings />
+      {Warnings && <Warnings />}
       {Returned && <Returned status={status} />}
       {logs !== null && logs.length === 0 && <p class="muted">{t('field.empty')}</p>}
       {logs !== null && logs.length > 0 && (
@@ -105,50 +107,19 @@ export function FieldHome() {
   );
 }
 
-type ReturnedBox = ComponentType<{ status: typeof syncStatus.value }>;
-
-/** The "returned for changes" box, loaded after the first screen (G1 budget). */
-function useReturnedBox(): ReturnedBox | null {
-  const [box, setBox] = useState<ReturnedBox | null>(null);
+/** A component loaded after the first render; null until it is there. */
+function useLater<P>(load: () => Promise<ComponentType<P>>): ComponentType<P> | null {
+  const [component, setComponent] = useState<ComponentType<P> | null>(null);
   useEffect(() => {
     let live = true;
-    import('./ReturnedBox.tsx').then(
-      (m) => live && setBox(() => m.ReturnedBox),
+    load().then(
+      (c) => live && setComponent(() => c),
       (err: unknown) => console.error(err),
     );
     return () => {
       live = false;
     };
+    // Loaded once per mount: `load` is a new function on every render.
   }, []);
-  return box;
-}
-
-/**
- * Storage the browser may evict (not persistent: advise installing the app)
- * or that is nearly full (the next save may fail). Checked once per visit of
- * the list, after the app's own persist() request has been answered.
- */
-function StorageWarnings() {
-  const { t } = useTranslation();
-  const [health, setHealth] = useState<{ persisted: boolean | null; nearlyFull: boolean }>();
-  useEffect(() => {
-    let live = true;
-    void persistAnswered()
-      .then(() => getStorageHealth())
-      .then((h) => live && setHealth(h));
-    return () => {
-      live = false;
-    };
-  }, []);
-  if (!health) return null;
-  return (
-    <>
-      {health.nearlyFull && (
-        <p class="banner warn" role="alert">
-          {t('storage.nearlyFull')}
-        </p>
-      )}
-      {health.persisted === false && <p class="banner info">{t('storage.notPersistent')}</p>}
-    </>
-  );
+  return component;
 }

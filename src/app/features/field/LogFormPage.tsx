@@ -120,7 +120,7 @@ export function LogFormPage() {
   if (existing === undefined || form === null) {
     return (
       <main id="main" class="page">
-        <p class="muted">{t('app.loading')}</p>
+        <p class="muted">{t('page.loading')}</p>
       </main>
     );
   }
@@ -128,7 +128,7 @@ export function LogFormPage() {
     return (
       <main id="main" class="page">
         <p>{t('review.notFound')}</p>
-        <a href="/field">{t('app.back')}</a>
+        <a href="/field">{t('page.back')}</a>
       </main>
     );
   }
@@ -160,7 +160,7 @@ export function LogFormPage() {
       performance.measure('log-save', { start, end: performance.now() });
       if (draftSlot.current) clearDraft(draftSlot.current);
       await field.engine?.notifySaved();
-      flash(t('field.savedOnDevice'));
+      flash(t('form.savedOnDevice'));
       route('/field');
     } catch (err) {
       if (err instanceof ValidationError) setProblems(err.problems);
@@ -182,7 +182,7 @@ export function LogFormPage() {
   return (
     <main id="main" class="page">
       <a class="back" href="/field">
-        ← {t('app.back')}
+        ← {t('page.back')}
       </a>
       <h1>{title}</h1>
       {existing && (

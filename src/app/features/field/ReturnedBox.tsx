@@ -1,9 +1,10 @@
 /** The sessions returned for changes, above the volunteer's list (loaded lazily). */
 import { useEffect, useState } from 'preact/hooks';
-import { listReturned, type LocalLog } from '../../../storage/index.ts';
+import { listReturned, type LocalLog } from '../../../storage/first-screen.ts';
 import { formatIsoDate } from '../../format.ts';
 import { session, type syncStatus } from '../../session.ts';
 import { useTranslation } from '../../use-translation.ts';
+import '../../../i18n/later.ts'; // this component's strings
 
 /** Sessions shown in the "returned for changes" box; the rest are counted. */
 const RETURNED_SHOWN = 5;

@@ -51,14 +51,14 @@ export function ReviewDetail() {
   if (detail === null)
     return (
       <main id="main" class="page">
-        <p class="muted">{t('app.loading')}</p>
+        <p class="muted">{t('page.loading')}</p>
       </main>
     );
   if (detail === 'missing' || detail === 'failed') {
     return (
       <main id="main" class="page">
         <p role="alert">{detail === 'missing' ? t('review.notFound') : t('review.loadFailed')}</p>
-        <a href="/review">{t('app.back')}</a>
+        <a href="/review">{t('page.back')}</a>
       </main>
     );
   }
@@ -141,7 +141,7 @@ export function ReviewDetail() {
   return (
     <main id="main" class="page">
       <a class="back" href="/review">
-        ← {t('app.back')}
+        ← {t('page.back')}
       </a>
       <h1>
         {current.authorName} · {formatIsoDate(current.activityDate)}

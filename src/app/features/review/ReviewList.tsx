@@ -145,7 +145,7 @@ export function ReviewList() {
           </button>
         </p>
       )}
-      {items === null && !failed && <p class="muted">{t('app.loading')}</p>}
+      {items === null && !failed && <p class="muted">{t('page.loading')}</p>}
       {items !== null && items.length === 0 && <p class="muted">{t('review.empty')}</p>}
       {items !== null && items.length > 0 && (
         <table class="table">
