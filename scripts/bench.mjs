@@ -25,6 +25,10 @@ if (
 ) {
   run('npm', ['run', 'build']);
 }
+// The bench page (the real storage and sync modules; see vite.bench.config.ts).
+if (rebuild || !existsSync(`${root}dist/bench/index.html`)) {
+  run('npx', ['vite', 'build', '-c', 'vite.bench.config.ts', '--logLevel', 'warn']);
+}
 
 /** `import.meta.dirname` in a bundled source file means that file's folder, not the bundle's. */
 const sourceDirname = {

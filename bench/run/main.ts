@@ -4,7 +4,7 @@
  * table and writes bench/results/latest.json.
  *
  *   npm run bench                          every group
- *   npm run bench -- --only bytes,server   some groups (bytes, server)
+ *   npm run bench -- --only bytes,server   some groups (bytes, browser, server)
  *   npm run bench -- --compare FILE        the figures of an earlier run beside these
  *
  * Environment: BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a PostgreSQL
@@ -17,12 +17,13 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { INITIAL_JS_GOAL, initialJs, precacheBytes } from './bytes.ts';
+import { benchBrowser } from './browser.ts';
 import { budgetText, fmt, verdict, type Figure } from './figures.ts';
 import { benchServer } from './server.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const RESULTS = join(ROOT, 'bench', 'results');
-const GROUPS = ['bytes', 'server'] as const;
+const GROUPS = ['bytes', 'browser', 'server'] as const;
 type Group = (typeof GROUPS)[number];
 
 interface Results {
@@ -156,6 +157,9 @@ async function main(): Promise<void> {
   };
   const log = (l: string) => console.log(`[bench] ${l}`);
   if (groups.has('bytes')) results.figures.push(...bytesFigures());
+  if (groups.has('browser')) {
+    results.figures.push(...(await benchBrowser({ log, context: results.context })));
+  }
   if (groups.has('server')) {
     results.figures.push(
       ...(await benchServer({

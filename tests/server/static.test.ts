@@ -1,11 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.ts';
 import { curriculumFrom } from '../../src/server/curriculum.ts';
 import type { Db } from '../../src/server/db/index.ts';
 import { silentLogger } from '../../src/server/env.ts';
+import { chooseEncoding } from '../../src/server/http/static.ts';
 
 /** Static routes never touch the database: a Db that fails loudly if they do. */
 const noDb: Db = {
@@ -15,6 +17,12 @@ const noDb: Db = {
   transaction: () => Promise.reject(new Error('no')),
   close: () => Promise.resolve(),
 };
+
+/** A script large enough for compression to matter, as the app's chunks are. */
+const BIG_JS = Array.from(
+  { length: 2000 },
+  (_, i) => `export const s${i} = 'Buổi hỗ trợ số ${i}';`,
+).join('\n');
 
 describe('static files from the built app', () => {
   let dir: string;
@@ -33,6 +41,7 @@ describe('static files from the built app', () => {
       '<svg xmlns="http://www.w3.org/2000/svg"/>',
     );
     writeFileSync(join(dir, 'icon-192.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    writeFileSync(join(dir, 'assets', 'big-0badc0de.js'), BIG_JS);
     app = createApp({
       db: noDb,
       staticDir: dir,
@@ -110,5 +119,60 @@ describe('static files from the built app', () => {
       const res = await app.request(path);
       expect(res.status === 404 || (await res.text()).includes('<title>Sổ tay</title>')).toBe(true);
     }
+  });
+
+  it('sends text files brotli-compressed when the browser accepts it, else gzip, else as they are', async () => {
+    const br = await app.request('/assets/big-0badc0de.js', {
+      headers: { 'accept-encoding': 'gzip, deflate, br, zstd' },
+    });
+    const brBytes = Buffer.from(await br.arrayBuffer());
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(br.headers.get('vary')).toBe('Accept-Encoding');
+    expect(Number(br.headers.get('content-length'))).toBe(brBytes.length);
+    expect(brBytes.length).toBeLessThan(BIG_JS.length / 10);
+    expect(brotliDecompressSync(brBytes).toString()).toBe(BIG_JS);
+
+    const gz = await app.request('/assets/big-0badc0de.js', {
+      headers: { 'accept-encoding': 'gzip, br;q=0' },
+    });
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
+    expect(gunzipSync(Buffer.from(await gz.arrayBuffer())).toString()).toBe(BIG_JS);
+
+    const plain = await app.request('/assets/big-0badc0de.js');
+    expect(plain.headers.get('content-encoding')).toBe(null);
+    expect(await plain.text()).toBe(BIG_JS);
+
+    // An image is never compressed again.
+    const png = await app.request('/icon-192.png', { headers: { 'accept-encoding': 'br' } });
+    expect(png.headers.get('content-encoding')).toBe(null);
+  });
+
+  it('gives each encoding its own ETag, so a cache never mixes them', async () => {
+    const br = await app.request('/index.html', { headers: { 'accept-encoding': 'br' } });
+    const plain = await app.request('/index.html');
+    expect(br.headers.get('etag')).not.toBe(plain.headers.get('etag'));
+
+    const again = await app.request('/index.html', {
+      headers: { 'accept-encoding': 'br', 'if-none-match': br.headers.get('etag')! },
+    });
+    expect(again.status).toBe(304);
+    const other = await app.request('/index.html', {
+      headers: { 'accept-encoding': 'gzip', 'if-none-match': br.headers.get('etag')! },
+    });
+    expect(other.status).toBe(200);
+    expect(other.headers.get('content-encoding')).toBe('gzip');
+  });
+
+  it.each([
+    ['gzip, deflate, br', 'br'],
+    ['br;q=0, gzip', 'gzip'],
+    ['gzip;q=0.5, br;q=0.1', 'br'],
+    ['identity', null],
+    ['*', 'br'],
+    ['*;q=0', null],
+    ['', null],
+    ['deflate', null],
+  ])('chooses the encoding for Accept-Encoding %j', (header, want) => {
+    expect(chooseEncoding(header)).toBe(want);
   });
 });

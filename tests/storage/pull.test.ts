@@ -60,6 +60,29 @@ async function syncedLog(db: UserDb, userId: string, notes = 'gốc') {
 }
 
 describe('applyPullPage', () => {
+  it('applies a page of many logs, and an id twice in one page as its newest version', async () => {
+    const { db } = await freshDb();
+    const records = Array.from({ length: 300 }, (_, i) =>
+      makeRecord(uuidv7(), makeContent({ notes: `n${i}` }), { version: 1 }),
+    );
+    const twice = records[10]!;
+    const newer = makeRecord(twice.id, makeContent({ notes: 'mới' }), { version: 2 });
+    const older = makeRecord(twice.id, makeContent({ notes: 'cũ' }), { version: 1 });
+    const changes = [
+      ...records.map((r, i) => change(r, i + 1)),
+      change(newer, 301),
+      change(older, 302),
+    ];
+
+    const summary = await applyPullPage(db, page(changes));
+
+    expect(summary.applied).toBe(301); // the stale second copy is skipped
+    const logs = await listLogs(db);
+    expect(logs).toHaveLength(300);
+    expect(await getLog(db, twice.id)).toMatchObject({ notes: 'mới', serverVersion: 2 });
+    expect(logs.every((l) => l.syncState === 'synced')).toBe(true);
+  });
+
   it('stores new logs as synced with their review fields, and the checkpoint with them', async () => {
     const { db } = await freshDb();
     const record = makeRecord(uuidv7(), makeContent(), {
