@@ -5,6 +5,7 @@
  * "HTTP API"); `AppType` gives the client typed calls.
  */
 import { Hono } from 'hono';
+import { compress } from 'hono/compress';
 import { HTTPException } from 'hono/http-exception';
 import { loadCurriculum, type Curriculum } from './curriculum.ts';
 import type { Db } from './db/index.ts';
@@ -49,6 +50,10 @@ export function createApp(deps: AppDeps) {
   };
 
   const app = new Hono<AppEnv>()
+    // JSON answers over 1 KB gzipped when the client accepts it: a push of 100
+    // answers about 120 KB of records, which a phone on a slow network downloads
+    // (PERFORMANCE.md G13). A cut answer (fault injection) bypasses it.
+    .use('/api/*', compress())
     .use('/api/*', async (c, next) => {
       await next();
       // API answers are per-user and live: never cached (the SW does not either).

@@ -745,4 +745,25 @@ describe.each(availableBackends())('POST /api/sync/push (%s)', (backend) => {
     expect(res.status).toBe(200);
     expect(((await res.json()) as PushResponse).results[0]!.status).toBe('applied');
   });
+
+  it('answers gzipped to a client that accepts it, the same records', async () => {
+    const { gunzipSync } = await import('node:zlib');
+    const c = makeClient();
+    const mutations = await Promise.all(
+      Array.from({ length: 20 }, () => makeMutation({ seq: c.nextSeq() })),
+    );
+
+    const res = await s.request('/api/sync/push', {
+      cookie: an,
+      json: { clientId: c.clientId, mutations },
+      headers: { 'accept-encoding': 'gzip' },
+    });
+
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    const zipped = Buffer.from(await res.arrayBuffer());
+    const body = JSON.parse(gunzipSync(zipped).toString()) as PushResponse;
+    expect(body.results.map((r) => r.status)).toEqual(mutations.map(() => 'applied'));
+    expect(zipped.length).toBeLessThan(JSON.stringify(body).length / 3);
+  });
 });
