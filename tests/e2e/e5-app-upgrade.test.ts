@@ -133,7 +133,7 @@ async function cutThenWatchPushes(context: BrowserContext) {
 }
 
 /** The entry script of this checkout's build: what a page runs once it is v2. */
-const V2_ENTRY = /src="(\/assets\/index-[^"]+\.js)"/.exec(
+const V2_ENTRY = /<script[^>]*type="module"[^>]*src="(\/assets\/[^"]+\.js)"/.exec(
   readFileSync(join(ROOT, 'dist/index.html'), 'utf8'),
 )?.[1];
 
