@@ -49,12 +49,9 @@ export async function takeOutboxBatch(db: UserDb, limit: number): Promise<Outbox
   const tx = db.transaction('outbox', 'readwrite', { durability: 'strict' });
   void tx.done.catch(ignore);
   const batch = selectBatch(await tx.store.getAll(null, limit), limit);
-  const marked: OutboxEntry[] = [];
-  for (const e of batch) {
-    const next = { ...e, attempts: e.attempts + 1 };
-    await tx.store.put(next);
-    marked.push(next);
-  }
+  const marked = batch.map((e) => ({ ...e, attempts: e.attempts + 1 }));
+  // All the puts at once: awaiting each costs a round trip per entry (a push takes up to 500).
+  await Promise.all(marked.map((e) => tx.store.put(e)));
   await tx.done;
   return marked;
 }
