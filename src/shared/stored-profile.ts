@@ -40,8 +40,19 @@ export function isUserProfile(x: unknown): x is UserProfile {
 export function parseStoredProfile(raw: string | null): UserProfile | null {
   if (!raw) return null;
   try {
-    const parsed: unknown = JSON.parse(raw);
-    return isUserProfile(parsed) ? parsed : null;
+    const p: unknown = JSON.parse(raw);
+    if (!isUserProfile(p)) return null;
+    // Only the schema's fields, as the schema's output has (an older build may have stored more).
+    return {
+      id: p.id,
+      username: p.username,
+      displayName: p.displayName,
+      role: p.role,
+      communeId: p.communeId,
+      communeName: p.communeName,
+      hamletId: p.hamletId,
+      hamlets: p.hamlets.map((h) => ({ id: h.id, name: h.name })),
+    };
   } catch {
     return null;
   }

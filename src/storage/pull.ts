@@ -138,6 +138,11 @@ export async function applyPullPage(
   ]);
   const seen = new Set<string>();
   const writes: Promise<unknown>[] = [];
+  /** A write awaited at the end; if the page fails first, its rejection is not reported twice. */
+  const later = (w: Promise<unknown>) => {
+    w.catch(ignore);
+    writes.push(w);
+  };
   for (const [i, change] of changes.entries()) {
     const again = seen.has(change.id);
     seen.add(change.id);
@@ -149,7 +154,7 @@ export async function applyPullPage(
       await settleFlagged(local, change);
     } else if (local && queued > 0) {
       // Rebase: the coordinator owns review fields, the volunteer's queued content wins locally.
-      writes.push(
+      later(
         logs.put({
           ...local,
           serverVersion: change.version,
@@ -158,9 +163,7 @@ export async function applyPullPage(
         }),
       );
     } else {
-      writes.push(
-        logs.put(localFromRecord({ ...change.record, version: change.version }, local, now)),
-      );
+      later(logs.put(localFromRecord({ ...change.record, version: change.version }, local, now)));
     }
     summary.applied++;
   }

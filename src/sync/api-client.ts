@@ -218,7 +218,7 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort();
-        reject(new NetworkError(`No answer after ${timeoutMs} ms`));
+        reject(new NetworkError(`No answer after ${timeoutMs} ms`, { timedOut: true }));
       }, timeoutMs);
       onAbort = () => {
         controller.abort();

@@ -257,6 +257,12 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
   const backoffBaseMs = opts.backoffBaseMs ?? 1000;
   const backoffCapMs = opts.backoffCapMs ?? 5 * 60_000;
   const pushBatchSize = Math.max(1, opts.pushBatchSize ?? MAX_PUSH_MUTATIONS);
+  /**
+   * The batch the next push starts with: halved when a push timed out (a link
+   * too slow for a full batch would otherwise retry the same batch forever),
+   * doubled back after each answered push.
+   */
+  let preferredBatch = pushBatchSize;
   const pullLimit = opts.pullLimit ?? DEFAULT_PULL_LIMIT;
   const isOnline = opts.online ?? defaultOnline;
   const watchdogMs = opts.watchdogMs ?? 15 * 60_000;
@@ -342,7 +348,9 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
 
   async function push(signal: AbortSignal): Promise<{ pushed: number; attention: number }> {
     let clientId = await getClientId(db);
-    let batchSize = pushBatchSize;
+    /** This run's ceiling: a 413 (a proxy's smaller limit) lowers it for the rest of the run. */
+    let cap = pushBatchSize;
+    let batchSize = preferredBatch;
     let gapRetries = 0;
     let renewed = false;
     let pushed = 0;
@@ -359,7 +367,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
         res = await api.push(req, { signal });
       } catch (e) {
         if (e instanceof HttpError && e.status === 413 && batchSize > 1) {
-          batchSize = Math.max(1, Math.floor(batch.length / 2));
+          batchSize = cap = Math.max(1, Math.floor(batch.length / 2));
           continue;
         }
         // The server expects a seq below our oldest entry: it forgot entries it had
@@ -372,6 +380,9 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
         }
         // The server stopped at a gap; a batch always starts at the oldest entry, so resend.
         if (e instanceof SeqGapError && gapRetries++ < MAX_SEQ_GAP_RETRIES) continue;
+        if (e instanceof NetworkError && e.timedOut) {
+          preferredBatch = Math.max(1, Math.floor(batch.length / 2));
+        }
         await markOutboxError(db, batch, errorCodeOf(e)).catch(report);
         throw e;
       }
@@ -385,6 +396,8 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
       pushed += applied.acknowledged;
       attention += applied.attention;
       gapRetries = 0;
+      preferredBatch = Math.min(pushBatchSize, batchSize * 2);
+      batchSize = Math.min(preferredBatch, cap);
       await refresh();
     }
     return { pushed, attention };

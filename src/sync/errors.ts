@@ -18,8 +18,14 @@ export class ApiError extends Error {
 /** The request got no answer: offline, connection lost, or timed out. Safe to retry. */
 export class NetworkError extends ApiError {
   override name = 'NetworkError';
-  constructor(message = 'Network request failed', options?: { cause?: unknown }) {
+  /** No answer within the client's time limit (the link may be too slow for the request). */
+  readonly timedOut: boolean;
+  constructor(
+    message = 'Network request failed',
+    options?: { cause?: unknown; timedOut?: boolean },
+  ) {
     super(message, options);
+    this.timedOut = options?.timedOut ?? false;
   }
 }
 

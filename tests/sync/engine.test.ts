@@ -372,4 +372,43 @@ describe('sync engine', () => {
     expect(await serverLogIds(server, user.id)).toHaveLength(total);
     expect(await peekOutbox(db, total)).toEqual([]);
   });
+
+  it('halves the next batch when a push times out, and grows it back after answers', async () => {
+    const { net, user, db, timers } = await device(server);
+    const api = createApiClient({ fetch: net.fetch, timeoutMs: 200 });
+    const engine = createSyncEngine({
+      db,
+      api,
+      userId: user.id,
+      pushBatchSize: 20,
+      setTimeout: timers.setTimeout,
+      clearTimeout: timers.clearTimeout,
+      locks: null,
+      window: null,
+      document: null,
+    });
+    for (let i = 0; i < 30; i++) {
+      await saveLog(db, { content: makeContent({ notes: `chậm ${i}` }), userId: user.id });
+    }
+    const sent: number[] = [];
+    net.intercept = async ({ path, init }) => {
+      if (path !== '/api/sync/push') return undefined;
+      const stream = new Blob([init.body as Uint8Array<ArrayBuffer>]).stream();
+      const gzip = new Headers(init.headers).get('content-encoding') === 'gzip';
+      const text = await new Response(
+        gzip ? stream.pipeThrough(new DecompressionStream('gzip')) : stream,
+      ).text();
+      const size = (JSON.parse(text) as { mutations: unknown[] }).mutations.length;
+      sent.push(size);
+      // A link that can carry 5 sessions within the time limit, not more.
+      return size > 5 ? new Promise<Response>(() => {}) : undefined;
+    };
+    for (let run = 0; run < 12 && (await serverLogIds(server, user.id)).length < 30; run++) {
+      await engine.syncNow();
+    }
+
+    expect(sent.slice(0, 3)).toEqual([20, 10, 5]);
+    expect(await serverLogIds(server, user.id)).toHaveLength(30);
+    expect(await peekOutbox(db, 50)).toEqual([]);
+  });
 });

@@ -49,6 +49,7 @@ describe('the stored profile check (first screen, without valibot)', () => {
   it('reads back a stored profile, and nothing from missing or broken storage', () => {
     expect(parseStoredProfile(JSON.stringify(profile))).toEqual(profile);
     expect(parseStoredProfile(JSON.stringify({ ...profile, hamletId: null }))?.hamletId).toBe(null);
+    expect(parseStoredProfile(JSON.stringify({ ...profile, stale: 1 }))).toEqual(profile);
     expect(parseStoredProfile(null)).toBe(null);
     expect(parseStoredProfile('{"id":')).toBe(null);
     expect(parseStoredProfile(JSON.stringify({ ...profile, role: 'chief' }))).toBe(null);
