@@ -35,6 +35,7 @@ import {
   waitForServiceWorker,
   type RunningServer,
 } from '../../tests/e2e/harness.ts';
+import { recordSession, signIn, signedInUserId } from '../../tests/e2e/person.ts';
 import { median, type Figure } from './figures.ts';
 
 export interface BrowserBenchOptions {
@@ -240,23 +241,12 @@ async function coldStart(
 
 /** Records one session through the form; returns the longest Event Timing duration of the tap on "Lưu". */
 async function saveThroughForm(page: Page, i: number): Promise<number> {
-  await page.getByRole('link', { name: 'Ghi buổi hỗ trợ mới' }).click();
-  await page.getByRole('heading', { name: 'Ghi buổi hỗ trợ' }).waitFor();
-  await page.getByRole('radio', { name: 'Đến tận nhà' }).check();
-  await page.getByLabel('Từ 60 tuổi trở lên').fill('1');
-  await page
-    .getByRole('checkbox', {
-      name: 'Kích hoạt và dùng tài khoản định danh điện tử mức 2 (VNeID)',
-      exact: true,
-    })
-    .check();
-  await page.getByRole('radio', { name: 'Hoàn thành' }).check();
-  await page.getByLabel('Ghi chú').fill(`bench G9 ${i}`);
-  await page.evaluate(() => {
-    (window as unknown as { __events: PerformanceEventTiming[] }).__events = [];
+  await recordSession(page, `bench G9 ${i}`, {
+    beforeSave: () =>
+      page.evaluate(() => {
+        (window as unknown as { __events: PerformanceEventTiming[] }).__events = [];
+      }),
   });
-  await page.getByRole('button', { name: 'Lưu' }).click();
-  await page.getByText('Đã lưu trên máy', { exact: true }).waitFor();
   // Event Timing entries arrive after the next paint; give them a frame or two.
   await page.waitForTimeout(300);
   return page.evaluate(() => {
@@ -292,16 +282,10 @@ export async function benchBrowser(o: BrowserBenchOptions): Promise<Figure[]> {
     const profile = phone.profile;
     try {
       let { page } = phone;
-      await page.goto(`${server.url}/login`);
-      await page.getByLabel('Tên đăng nhập').fill('tnv.an');
-      await page.getByLabel('Mật khẩu').fill('sotay-demo');
-      await page.getByRole('button', { name: 'Đăng nhập' }).click();
-      await page.getByRole('heading', { name: 'Buổi hỗ trợ của tôi' }).waitFor();
+      await signIn(page, server.url, 'tnv.an');
       await page.reload();
       await waitForServiceWorker(page);
-      const userId = await page.evaluate(
-        () => (JSON.parse(localStorage.getItem('sotay.user') ?? '{}') as { id: string }).id,
-      );
+      const userId = await signedInUserId(page);
       await phone.context.close();
 
       // G7, G12.

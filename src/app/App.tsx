@@ -1,11 +1,11 @@
 /** The app shell: header, banners, and the routes of each role. */
 import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso';
-import type { ComponentType } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { useTranslation } from './use-translation.ts';
 import { Header } from './components/Header.tsx';
 import { FieldHome } from './features/field/FieldHome.tsx';
 import { session, versionChanged } from './session.ts';
+import { useLater } from './use-later.ts';
 
 const LoginPage = lazy(() => import('./features/auth/LoginPage.tsx').then((m) => m.LoginPage));
 const LogFormPage = lazy(() =>
@@ -47,10 +47,9 @@ function Guard({ roles, page }: { roles: string[]; page: () => preact.JSX.Elemen
  * and the worker replays a waiting update to a late listener).
  */
 function Updates() {
-  const [Banner, setBanner] = useState<ComponentType | null>(null);
-  useEffect(() => {
-    void import('./components/UpdateBanner.tsx').then((m) => setBanner(() => m.UpdateBanner));
-  }, []);
+  const Banner = useLater(() =>
+    import('./components/UpdateBanner.tsx').then((m) => m.UpdateBanner),
+  );
   return Banner ? <Banner /> : null;
 }
 

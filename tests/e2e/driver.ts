@@ -10,45 +10,9 @@ import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { LogRecord } from '../../src/shared/schemas/log.ts';
 
-export const DEMO_PASSWORD = 'sotay-demo';
-const VNEID = 'Kích hoạt và dùng tài khoản định danh điện tử mức 2 (VNeID)';
-
-/** Signs in through the login page and waits for the role's home. */
-export async function signIn(page: Page, baseUrl: string, username: string): Promise<void> {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('Tên đăng nhập').fill(username);
-  await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('heading', { name: /Buổi hỗ trợ của tôi|Duyệt buổi hỗ trợ/ }).waitFor();
-}
-
-/** The signed-in user's id, as the app keeps it on the phone. */
-export async function signedInUserId(page: Page): Promise<string> {
-  return page.evaluate(
-    () => (JSON.parse(localStorage.getItem('sotay.user') ?? '{}') as { id?: string }).id ?? '',
-  );
-}
-
-/**
- * Records one session from the home screen through the real form and waits
- * for "Đã lưu trên máy". `notes` identifies the session in the checks.
- */
-export async function recordSession(
-  page: Page,
-  notes: string,
-  opts: { activityDate?: string; over60?: string } = {},
-): Promise<void> {
-  await page.getByRole('link', { name: 'Ghi buổi hỗ trợ mới' }).click();
-  await page.getByRole('heading', { name: 'Ghi buổi hỗ trợ' }).waitFor();
-  if (opts.activityDate) await page.getByLabel('Ngày hỗ trợ').fill(opts.activityDate);
-  await page.getByRole('radio', { name: 'Đến tận nhà' }).check();
-  await page.getByLabel('Từ 60 tuổi trở lên').fill(opts.over60 ?? '1');
-  await page.getByRole('checkbox', { name: VNEID, exact: true }).check();
-  await page.getByRole('radio', { name: 'Hoàn thành' }).check();
-  await page.getByLabel('Ghi chú').fill(notes);
-  await page.getByRole('button', { name: 'Lưu' }).click();
-  await page.getByText('Đã lưu trên máy', { exact: true }).waitFor();
-}
+// What a person does (vitest-free, so `npm run bench` drives the app the same way).
+import { DEMO_PASSWORD } from './person.ts';
+export { DEMO_PASSWORD, recordSession, signIn, signedInUserId } from './person.ts';
 
 /** What the phone holds for one user, read from its IndexedDB (read-only). */
 export interface PhoneState {

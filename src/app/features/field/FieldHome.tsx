@@ -1,6 +1,5 @@
 /** The volunteer's home: sync status and "my sessions", read from the phone. */
 import { useEffect, useState } from 'preact/hooks';
-import type { ComponentType } from 'preact';
 import { listLogs, type LocalLog } from '../../../storage/first-screen.ts';
 import { useTranslation } from '../../use-translation.ts';
 import { formatIsoDate } from '../../format.ts';
@@ -8,6 +7,7 @@ import { session, syncStatus } from '../../session.ts';
 import { SyncBar } from '../../components/SyncBar.tsx';
 import { ReviewBadge, SyncBadge } from '../../components/StatusBadge.tsx';
 import { takeFlash } from '../../flash.ts';
+import { useLater } from '../../use-later.ts';
 
 /** Sessions shown at first and added by "Xem thêm": the list never reads the whole database. */
 const PAGE = 50;
@@ -105,21 +105,4 @@ export function FieldHome() {
       )}
     </main>
   );
-}
-
-/** A component loaded after the first render; null until it is there. */
-function useLater<P>(load: () => Promise<ComponentType<P>>): ComponentType<P> | null {
-  const [component, setComponent] = useState<ComponentType<P> | null>(null);
-  useEffect(() => {
-    let live = true;
-    load().then(
-      (c) => live && setComponent(() => c),
-      (err: unknown) => console.error(err),
-    );
-    return () => {
-      live = false;
-    };
-    // Loaded once per mount: `load` is a new function on every render.
-  }, []);
-  return component;
 }
