@@ -7,7 +7,23 @@ import { FieldHome } from './features/field/FieldHome.tsx';
 import { session, versionChanged } from './session.ts';
 import { useLater } from './use-later.ts';
 
-const LoginPage = lazy(() => import('./features/auth/LoginPage.tsx').then((m) => m.LoginPage));
+const loadLoginPage = () => import('./features/auth/LoginPage.tsx');
+const LoginPage = lazy(() => loadLoginPage().then((m) => m.LoginPage));
+
+/**
+ * Starts loading the sign-in page and its imports side by side, for a phone
+ * with nobody signed in: without it the first visit fetches them one after
+ * the other (entry → page → its strings and API client), a round trip each.
+ * A list kept by hand: a missing entry costs a round trip, never correctness.
+ */
+export function preloadSignIn(): Promise<unknown> {
+  return Promise.all([
+    loadLoginPage(),
+    import('../i18n/pages.ts'),
+    import('../sync/api-client.ts'),
+    import('./components/TextField.tsx'),
+  ]);
+}
 const LogFormPage = lazy(() =>
   import('./features/field/LogFormPage.tsx').then((m) => m.LogFormPage),
 );

@@ -85,17 +85,29 @@ async function startSync(user: UserProfile, db: UserDb): Promise<void> {
   engine.start();
 }
 
+/** Whether a user is remembered on this phone (read synchronously, before anything loads). */
+export function hasStoredProfile(): boolean {
+  return readStoredProfile() !== null;
+}
+
 /** Restores the last signed-in user from this phone, without the network. */
 export async function restoreSession(): Promise<void> {
   const user = readStoredProfile();
   if (!user) return;
   await activate(user);
-  // Refresh the profile in the background; offline is fine.
+  // Refresh the profile in the background, offline is fine: the first screen
+  // does not wait for the API client to load.
+  refreshProfile().catch((e: unknown) => console.warn('[sotay] profile refresh', e));
+}
+
+async function refreshProfile(): Promise<void> {
   const [{ api }, { UnauthorizedError }] = await Promise.all([loadApi(), loadSync()]);
   api.me().then(
     (fresh) => {
+      // Signed out (or another user signed in) meanwhile: nothing to refresh.
+      if (session.value?.user.id !== fresh.id) return;
       localStorage.setItem(PROFILE_KEY, JSON.stringify(fresh));
-      if (session.value) session.value = { ...session.value, user: fresh };
+      session.value = { ...session.value, user: fresh };
       authExpired.value = false;
     },
     (err: unknown) => {

@@ -44,6 +44,20 @@ async function load(lng: Language): Promise<Record<string, unknown>> {
   return mod.default as Record<string, unknown>;
 }
 
+let initialised = false;
+const afterInit: (() => void)[] = [];
+
+/**
+ * Runs `fn` once i18next is initialised, at once when it already is. The
+ * chunks that add strings call it: the sign-in page's may arrive before the
+ * first screen's strings (main.tsx loads them side by side), and i18next has
+ * no resource store before `init`.
+ */
+export function whenInitialised(fn: () => void): void {
+  if (initialised) fn();
+  else afterInit.push(fn);
+}
+
 /** Initialises i18next with the remembered language only. */
 export async function initI18n(lng: Language = storedLanguage()): Promise<typeof i18next> {
   const resources = await load(lng);
@@ -58,6 +72,8 @@ export async function initI18n(lng: Language = storedLanguage()): Promise<typeof
   });
   performance.measure('i18n-init', { start, end: performance.now() });
   document.documentElement.lang = lng;
+  initialised = true;
+  for (const fn of afterInit.splice(0)) fn();
   return i18next;
 }
 

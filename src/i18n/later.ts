@@ -4,9 +4,11 @@
  * both languages. Imported by those lazy components only, so the first
  * screen's locale chunk stays small (PERFORMANCE.md G1).
  */
-import { i18next } from './index.ts';
+import { i18next, whenInitialised } from './index.ts';
 import laterEn from './locales/later.en.json';
 import laterVi from './locales/later.vi.json';
 
-i18next.addResourceBundle('vi', 'translation', laterVi, true, false);
-i18next.addResourceBundle('en', 'translation', laterEn, true, false);
+whenInitialised(() => {
+  i18next.addResourceBundle('vi', 'translation', laterVi, true, false);
+  i18next.addResourceBundle('en', 'translation', laterEn, true, false);
+});

@@ -4,11 +4,13 @@
  * languages. Imported by those lazy screens only, so the first screen's
  * locale chunk stays small (PERFORMANCE.md G1: initial JS ≤ 30 KB brotli).
  */
-import { i18next } from './index.ts';
+import { i18next, whenInitialised } from './index.ts';
 import fieldsEn from './locales/fields.en.json';
 import fieldsVi from './locales/fields.vi.json';
 import pagesEn from './locales/pages.en.json';
 import pagesVi from './locales/pages.vi.json';
 
-i18next.addResourceBundle('vi', 'translation', { ...pagesVi, ...fieldsVi }, true, false);
-i18next.addResourceBundle('en', 'translation', { ...pagesEn, ...fieldsEn }, true, false);
+whenInitialised(() => {
+  i18next.addResourceBundle('vi', 'translation', { ...pagesVi, ...fieldsVi }, true, false);
+  i18next.addResourceBundle('en', 'translation', { ...pagesEn, ...fieldsEn }, true, false);
+});
