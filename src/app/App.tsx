@@ -13,15 +13,16 @@ const LoginPage = lazy(() => loadLoginPage().then((m) => m.LoginPage));
 /**
  * Starts loading the sign-in page and its imports side by side, for a phone
  * with nobody signed in: without it the first visit fetches them one after
- * the other (entry → page → its strings and API client), a round trip each.
+ * the other (entry → page → its strings and fields), a round trip each. The
+ * API client comes after the page is shown (LoginPage).
  * A list kept by hand: a missing entry costs a round trip, never correctness.
  */
 export function preloadSignIn(): Promise<unknown> {
   return Promise.all([
     loadLoginPage(),
     import('../i18n/pages.ts'),
-    import('../sync/api-client.ts'),
     import('./components/TextField.tsx'),
+    import('../sync/errors.ts'),
   ]);
 }
 const LogFormPage = lazy(() =>

@@ -1,10 +1,11 @@
 /** Sign-in (online, once): afterwards the app opens offline with this user. */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { useTranslation } from '../../use-translation.ts';
 import '../../../i18n/pages.ts'; // the field names and their errors
 import { signIn } from '../../session.ts';
-import { ApiValidationError, NetworkError, UnauthorizedError } from '../../../sync/api-client.ts';
+// The error classes only: the API client and its schemas load after the page is shown.
+import { ApiValidationError, NetworkError, UnauthorizedError } from '../../../sync/errors.ts';
 import { TextField } from '../../components/TextField.tsx';
 
 export function LoginPage() {
@@ -15,6 +16,10 @@ export function LoginPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  // Warm the API client while the person types, so "Đăng nhập" does not wait for it.
+  useEffect(() => {
+    void import('../../api.ts').catch(() => undefined);
+  }, []);
 
   async function onSubmit(e: Event) {
     e.preventDefault();
