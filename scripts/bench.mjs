@@ -1,4 +1,5 @@
-// `npm run bench`: builds the app and the server when their output is missing
+// `npm run bench`: installs Debian's Chromium when the browser group needs it
+// and it is missing (scripts/chromium.mjs), builds the app and the server when their output is missing
 // or older than the sources (`--rebuild` forces it), bundles bench/run/main.ts
 // with esbuild into node_modules/.cache (so its bare imports resolve), and runs
 // it with the arguments given. See bench/run/main.ts for the options.
@@ -14,6 +15,18 @@ const args = process.argv.slice(2);
 function run(cmd, cmdArgs) {
   const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+// The browser group needs Debian's Chromium: installed as for `npm test` when missing.
+const only = args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '') : 'browser';
+if (only.split(',').includes('browser')) {
+  const { ensureChromium } = await import('./chromium.mjs');
+  try {
+    ensureChromium();
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  }
 }
 
 const rebuild = args.includes('--rebuild');
