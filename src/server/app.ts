@@ -13,6 +13,7 @@ import { consoleLogger, type AppEnv, type Logger, type ServerContext } from './e
 import type { Faults } from './fault.ts';
 import { validationBody } from './http/problems.ts';
 import { isStorableText, storableKey } from './http/text.ts';
+import { securityHeaders } from './http/security.ts';
 import { staticFiles } from './http/static.ts';
 import { authRoutes } from './routes/auth.ts';
 import { communeRoutes } from './routes/commune.ts';
@@ -50,6 +51,8 @@ export function createApp(deps: AppDeps) {
   };
 
   const app = new Hono<AppEnv>()
+    // CSP, no framing, no referrer, HSTS over TLS (docs/SECURITY.md "Headers").
+    .use('*', securityHeaders())
     // JSON answers gzipped when the client accepts it: a push of 100 answers
     // about 120 KB of records, which a phone on a slow network downloads
     // (PERFORMANCE.md G13). c.json sets no Content-Length, so the 1 KB threshold

@@ -173,15 +173,24 @@ const axeSource = readFileSync(
   'utf8',
 );
 
-/** axe-core's serious and critical violations on the page as it is now. */
+/**
+ * axe-core's serious and critical violations on the page as it is now. axe
+ * goes in through the DevTools protocol: the app's CSP (rightly) refuses an
+ * inline script tag.
+ */
 export async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
+  await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
     const axe = (
       window as unknown as {
         axe: {
           run: () => Promise<{
-            violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
+            violations: {
+              id: string;
+              impact: string | null;
+              help: string;
+              nodes: { target: string[] }[];
+            }[];
           }>;
         };
       }
@@ -190,7 +199,10 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   });
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
 }
 
 /** What the page shows now (URL and main text), and a screenshot in test-results/, for a failure report. */

@@ -163,6 +163,42 @@ describe('static files from the built app', () => {
     expect(other.headers.get('content-encoding')).toBe('gzip');
   });
 
+  it.each(['/', '/field/new', '/assets/index-3f2a9c1b.js', '/sw.js', '/api/nothing-here'])(
+    'sends the security headers with %s',
+    async (path) => {
+      const res = await app.request(path);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      const directives = new Map(
+        csp.split(';').map((d) => {
+          const [name = '', ...values] = d.trim().split(/\s+/);
+          return [name, values.join(' ')] as const;
+        }),
+      );
+      // Our own scripts and styles only: no inline script or style, no eval.
+      expect(directives.get('script-src')).toBe("'self'");
+      expect(directives.get('style-src')).toBe("'self'");
+      expect(directives.get('default-src')).toBe("'self'");
+      expect(directives.get('connect-src')).toBe("'self'");
+      expect(directives.get('object-src')).toBe("'none'");
+      expect(directives.get('frame-ancestors')).toBe("'none'");
+      expect(directives.get('base-uri')).toBe("'none'");
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('permissions-policy')).toContain('camera=()');
+      expect(res.headers.get('permissions-policy')).toContain('geolocation=()');
+      // Plain HTTP: no HSTS (a browser would ignore it, and a LAN server may never have TLS).
+      expect(res.headers.get('strict-transport-security')).toBeNull();
+    },
+  );
+
+  it('asks browsers to keep to HTTPS when the request came through a TLS proxy', async () => {
+    const res = await app.request('/', { headers: { 'x-forwarded-proto': 'https' } });
+    expect(res.headers.get('strict-transport-security')).toBe(
+      'max-age=31536000; includeSubDomains',
+    );
+  });
+
   it.each([
     ['gzip, deflate, br', 'br'],
     ['br;q=0, gzip', 'gzip'],

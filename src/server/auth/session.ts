@@ -9,6 +9,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Role } from '../../shared/schemas/auth.ts';
 import type { Queryable } from '../db/index.ts';
+import { isHttps } from '../http/security.ts';
 
 export const SESSION_COOKIE = 'sotay_session';
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000; // 30 days
@@ -82,14 +83,6 @@ export async function userForToken(
 
 export async function deleteSession(db: Queryable, token: string): Promise<void> {
   await db.query('delete from auth_session where token_hash = $1', [hashToken(token)]);
-}
-
-/** Whether the request reached us over HTTPS (directly or via a proxy). */
-function isHttps(c: Context): boolean {
-  if (c.req.header('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase() === 'https') {
-    return true;
-  }
-  return new URL(c.req.url).protocol === 'https:';
 }
 
 export function setSessionCookie(c: Context, token: string): void {
