@@ -34,6 +34,8 @@ export interface AppDeps {
   curriculum?: Curriculum;
   /** Crash-test hooks (fault.ts). Default: none. */
   faults?: Faults;
+  /** Behind a reverse proxy: the client address is the last `X-Forwarded-For` entry. Default: false. */
+  trustProxy?: boolean;
 }
 
 /**
@@ -47,6 +49,7 @@ export function createApp(deps: AppDeps) {
     now: deps.now ?? (() => new Date()),
     log,
     curriculum: deps.curriculum ?? loadCurriculum(undefined, (m) => log.warn(m)),
+    trustProxy: deps.trustProxy ?? false,
     ...(deps.faults ? { faults: deps.faults } : {}),
   };
 

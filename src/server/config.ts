@@ -10,6 +10,8 @@ export interface ServerConfig {
   staticDir: string;
   /** Create the demo commune and users (password `sotay-demo`) on an empty database. */
   demo: boolean;
+  /** Behind a reverse proxy: the client address is the last `X-Forwarded-For` entry. */
+  trustProxy: boolean;
 }
 
 const IPV6_LOOPBACK = new BlockList();
@@ -51,6 +53,9 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
   else if (ON.includes(demoSetting)) demo = true;
   else if (OFF.includes(demoSetting)) demo = false;
   else throw new Error(`SOTAY_DEMO must be 1 or 0, got ${env.SOTAY_DEMO}`);
+  const proxySetting = (env.SOTAY_TRUST_PROXY ?? '').trim().toLowerCase();
+  if (proxySetting !== '' && !ON.includes(proxySetting) && !OFF.includes(proxySetting))
+    throw new Error(`SOTAY_TRUST_PROXY must be 1 or 0, got ${env.SOTAY_TRUST_PROXY}`);
   return {
     port,
     host,
@@ -58,5 +63,6 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     databaseUrl: env.DATABASE_URL || undefined,
     staticDir: resolve(env.SOTAY_STATIC_DIR ?? './dist'),
     demo,
+    trustProxy: ON.includes(proxySetting),
   };
 }

@@ -19,6 +19,8 @@ export interface ServerContext {
   curriculum: Curriculum;
   /** Crash-test hooks (fault.ts); undefined, i.e. inert, unless SOTAY_FAULT is set. */
   faults?: Faults;
+  /** Take the client address from `X-Forwarded-For` (behind a reverse proxy). */
+  trustProxy: boolean;
 }
 
 export interface AppEnv {

@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     ...(staticDir ? { staticDir } : {}),
     ...(faults ? { faults } : {}),
     log,
+    trustProxy: config.trustProxy,
   });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

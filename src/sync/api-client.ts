@@ -37,6 +37,7 @@ import {
   NetworkError,
   ProtocolError,
   SeqGapError,
+  TooManyAttemptsError,
   UnauthorizedError,
   VersionMismatchError,
 } from './errors.ts';
@@ -50,6 +51,7 @@ export {
   NetworkError,
   ProtocolError,
   SeqGapError,
+  TooManyAttemptsError,
   UnauthorizedError,
   VersionMismatchError,
 } from './errors.ts';
@@ -169,9 +171,18 @@ function parseOrThrow<T>(schema: v.GenericSchema<unknown, T>, answer: RawAnswer,
   throw new ProtocolError(answer.status, `Unexpected ${what} answer (${where})`);
 }
 
+const tooManyBodySchema = v.object({
+  retryAfterSeconds: v.pipe(v.number(), v.integer(), v.minValue(1)),
+});
+
 /** Maps a non-success answer to the named error every caller can branch on. */
 function failure(answer: RawAnswer): HttpError {
   if (answer.status === 401) return new UnauthorizedError(answer.body);
+  if (answer.status === 429) {
+    const wait = v.safeParse(tooManyBodySchema, answer.body);
+    // Without a figure the server's own lock is at least the first one (30 s).
+    return new TooManyAttemptsError(answer.body, wait.success ? wait.output.retryAfterSeconds : 30);
+  }
   const problems = v.safeParse(problemsBodySchema, answer.body);
   if (problems.success) {
     return new ApiValidationError(answer.status, answer.body, problems.output.problems);

@@ -52,6 +52,17 @@ export class UnauthorizedError extends HttpError {
   }
 }
 
+/** 429 on sign-in: too many wrong passwords for this name or from this address. */
+export class TooManyAttemptsError extends HttpError {
+  override name = 'TooManyAttemptsError';
+  /** How long until the server lets the next attempt through. */
+  readonly retryAfterSeconds: number;
+  constructor(body: unknown, retryAfterSeconds: number) {
+    super(429, body, `Too many attempts: retry in ${retryAfterSeconds} s`);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 export interface ApiProblem {
   field: string;
   code: string;

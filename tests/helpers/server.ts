@@ -104,6 +104,8 @@ export interface TestServerOptions {
   log?: Logger;
   /** Crash-test hooks (src/server/fault.ts), e.g. to delay commits. */
   faults?: Faults;
+  /** Take the client address from `X-Forwarded-For` (as behind a reverse proxy). */
+  trustProxy?: boolean;
 }
 
 /**
@@ -183,6 +185,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     ...(options.now ? { now: options.now } : {}),
     ...(options.staticDir ? { staticDir: options.staticDir } : {}),
     ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.trustProxy ? { trustProxy: true } : {}),
   });
 
   const request = (path: string, o: RequestOptions = {}) => {

@@ -53,4 +53,11 @@ describe('readConfig: the demo commune', () => {
   it('refuses a SOTAY_DEMO it does not understand', () => {
     expect(() => readConfig({ SOTAY_DEMO: 'maybe' })).toThrow(/SOTAY_DEMO/);
   });
+
+  it('trusts X-Forwarded-For only when told it sits behind a proxy', () => {
+    expect(readConfig({}).trustProxy).toBe(false);
+    expect(readConfig({ SOTAY_TRUST_PROXY: '1' }).trustProxy).toBe(true);
+    expect(readConfig({ SOTAY_TRUST_PROXY: 'off' }).trustProxy).toBe(false);
+    expect(() => readConfig({ SOTAY_TRUST_PROXY: 'sometimes' })).toThrow(/SOTAY_TRUST_PROXY/);
+  });
 });

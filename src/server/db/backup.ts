@@ -37,6 +37,7 @@ export const BACKUP_TABLES = [
   'activity_log_revision',
   'processed_mutation',
   'sync_conflict',
+  'login_throttle',
 ] as const;
 export type BackupTable = (typeof BACKUP_TABLES)[number];
 

@@ -1,8 +1,9 @@
-/** /api/auth: login, logout, me. */
+/** /api/auth: login (with the lockout of auth/throttle.ts), logout, me. */
 import { Hono } from 'hono';
 import { loginSchema } from '../../shared/schemas/auth.ts';
 import { requireUser } from '../auth/middleware.ts';
 import { dummyPasswordHash, verifyPassword } from '../auth/password.ts';
+import { admitAttempt, recordFailure, recordSuccess } from '../auth/throttle.ts';
 import {
   clearSessionCookie,
   createSession,
@@ -13,6 +14,7 @@ import {
 } from '../auth/session.ts';
 import type { AppEnv, ServerContext } from '../env.ts';
 import { jsonBody, jsonContentType } from '../http/body.ts';
+import { clientAddress } from '../http/client-address.ts';
 import { validJson } from '../http/validate.ts';
 import { userProfile } from '../users.ts';
 
@@ -22,6 +24,15 @@ export function authRoutes(ctx: ServerContext) {
   return new Hono<AppEnv>()
     .post('/login', jsonBody({ maxBytes: LOGIN_MAX_BYTES }), validJson(loginSchema), async (c) => {
       const { username, password } = c.req.valid('json');
+      const now = ctx.now();
+      const address = clientAddress(c, ctx.trustProxy);
+      // Locked (too many wrong passwords for this name or from this address): no check at all.
+      const admission = await admitAttempt(ctx.db, username, address, now);
+      if (!admission.allowed) {
+        const retryAfterSeconds = Math.ceil(admission.retryAfterMs / 1000);
+        c.header('Retry-After', String(retryAfterSeconds));
+        return c.json({ error: 'too_many_attempts' as const, retryAfterSeconds }, 429);
+      }
       const rows = await ctx.db.query<{ id: string; password_hash: string }>(
         'select id, password_hash from app_user where username = $1 and active',
         [username],
@@ -29,8 +40,11 @@ export function authRoutes(ctx: ServerContext) {
       const row = rows[0];
       // Verify against a dummy hash for unknown users: same timing either way.
       const ok = await verifyPassword(password, row?.password_hash ?? (await dummyPasswordHash()));
-      if (!row || !ok) return c.json({ error: 'bad_credentials' as const }, 401);
-      const now = ctx.now();
+      if (!row || !ok) {
+        await recordFailure(ctx.db, address, now);
+        return c.json({ error: 'bad_credentials' as const }, 401);
+      }
+      await recordSuccess(ctx.db, username, now);
       const token = await createSession(ctx.db, row.id, now);
       const user = await userForToken(ctx.db, token, now);
       if (!user) return c.json({ error: 'bad_credentials' as const }, 401);

@@ -5,7 +5,12 @@ import { useTranslation } from '../../use-translation.ts';
 import '../../../i18n/pages.ts'; // the field names and their errors
 import { signIn } from '../../session.ts';
 // The error classes only: the API client and its schemas load after the page is shown.
-import { ApiValidationError, NetworkError, UnauthorizedError } from '../../../sync/errors.ts';
+import {
+  ApiValidationError,
+  NetworkError,
+  TooManyAttemptsError,
+  UnauthorizedError,
+} from '../../../sync/errors.ts';
 import { TextField } from '../../components/TextField.tsx';
 
 export function LoginPage() {
@@ -35,6 +40,8 @@ export function LoginPage() {
       route(user.role === 'volunteer' ? '/field' : '/review');
     } catch (err) {
       if (err instanceof UnauthorizedError) setError(t('login.badCredentials'));
+      else if (err instanceof TooManyAttemptsError)
+        setError(t('login.tooManyAttempts', { count: Math.ceil(err.retryAfterSeconds / 60) }));
       else if (err instanceof NetworkError) setError(t('login.offline'));
       else if (err instanceof ApiValidationError)
         setFieldErrors(Object.fromEntries(err.problems.map((p) => [p.field, p.message])));

@@ -36,6 +36,22 @@ describe('LoginPage', () => {
     );
   });
 
+  it('says how long to wait after too many wrong passwords', async () => {
+    vi.stubGlobal('fetch', () =>
+      Promise.resolve(
+        new Response(JSON.stringify({ error: 'too_many_attempts', retryAfterSeconds: 90 }), {
+          status: 429,
+          headers: { 'content-type': 'application/json', 'retry-after': '90' },
+        }),
+      ),
+    );
+    fillAndSubmit('sotay-demo');
+
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Đã nhập sai quá nhiều lần. Để bảo vệ tài khoản, hãy thử lại sau 2 phút.',
+    );
+  });
+
   it('says sign-in needs the network when there is none', async () => {
     vi.stubGlobal('fetch', () => Promise.reject(new TypeError('Failed to fetch')));
     fillAndSubmit('sotay-demo');
