@@ -1,0 +1,333 @@
+/**
+ * The authorization matrix (docs/SECURITY.md): every API route × every
+ * actor, where an actor is a role in a relation to the record at stake, a log
+ * An (volunteer, hamlet Đông of Xã Tân Phú) wrote: its author, another
+ * volunteer of the same hamlet, of another hamlet, of another commune; the
+ * commune's coordinator and admin and another commune's; and nobody signed
+ * in. The routes come from the app itself (`app.routes`), so a new route
+ * without a line in POLICY fails the first test, and a new role without an
+ * actor fails the second.
+ *
+ * Each case gets its own log (its notes carry a unique marker) and a fresh
+ * session, then checks the answer: `sees` = 2xx with the marker in it, `ok`
+ * = 2xx without it (the route answered, about other things), `denied` =
+ * 401/403/404, or a push result `rejected: forbidden`, without the marker.
+ * A refused write must also leave the log as it was.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PushResponse } from '../../src/shared/protocol.ts';
+import { ROLES, type Role } from '../../src/shared/roles.ts';
+import { ensureUser } from '../../src/server/users.ts';
+import {
+  availableBackends,
+  createTestServer,
+  makeClient,
+  makeLogContent,
+  makeMutation,
+  OTHER_COMMUNE,
+  TEST_PASSWORD,
+  type RequestOptions,
+  type TestServer,
+} from '../helpers/server.ts';
+
+const ACTORS = {
+  anonymous: { role: null, username: null },
+  author: { role: 'volunteer', username: 'tnv.an' },
+  sameHamletVolunteer: { role: 'volunteer', username: 'tnv.cung' },
+  otherHamletVolunteer: { role: 'volunteer', username: 'tnv.binh' },
+  otherCommuneVolunteer: { role: 'volunteer', username: 'tnv.khac' },
+  coordinator: { role: 'coordinator', username: 'canbo.tanphu' },
+  otherCommuneCoordinator: { role: 'coordinator', username: 'canbo.khac' },
+  admin: { role: 'admin', username: 'quantri.tanphu' },
+  otherCommuneAdmin: { role: 'admin', username: 'quantri.khac' },
+} as const satisfies Record<string, { role: Role | null; username: string | null }>;
+type Actor = keyof typeof ACTORS;
+const ACTOR_KEYS = Object.keys(ACTORS) as Actor[];
+
+type Outcome = 'sees' | 'ok' | 'denied';
+
+/** The log at stake in one case. */
+interface Fixture {
+  logId: string;
+  marker: string;
+  version: number;
+  /** An open amendment request on the (approved) log, when the route needs one. */
+  amendmentId: string | null;
+}
+
+interface Route {
+  /** Build the log approved with an open amendment request. */
+  amendment?: boolean;
+  request(f: Fixture, actor: Actor): { path: string } & Omit<RequestOptions, 'cookie'>;
+  expect: Record<Actor, Outcome>;
+  /** A 2xx that still refuses (a push result `rejected: forbidden`). */
+  refusedInBody?: (body: unknown) => boolean;
+  /** After a refused write: the log as it was. */
+  unchanged?: (s: TestServer, f: Fixture) => Promise<void>;
+}
+
+const everyone = (o: Outcome): Record<Actor, Outcome> =>
+  Object.fromEntries(ACTOR_KEYS.map((a) => [a, o])) as Record<Actor, Outcome>;
+const signedIn = (o: Outcome) => ({ ...everyone(o), anonymous: 'denied' as const });
+/** The commune's own staff see it; another commune's get an answer without it; volunteers are refused. */
+const communeStaff = (other: Outcome): Record<Actor, Outcome> => ({
+  ...everyone('denied'),
+  coordinator: 'sees',
+  admin: 'sees',
+  otherCommuneCoordinator: other,
+  otherCommuneAdmin: other,
+});
+
+async function logState(s: TestServer, id: string) {
+  const rows = await s.db.query<{ notes: string; status: string; version: number | string }>(
+    'select notes, status, version from activity_log where id = $1',
+    [id],
+  );
+  return { ...rows[0]!, version: Number(rows[0]!.version) };
+}
+
+/** One line per route the app serves under /api: method and path as Hono registers them. */
+const POLICY: Record<string, Route> = {
+  'GET /api/health': {
+    request: () => ({ path: '/api/health' }),
+    expect: everyone('ok'),
+  },
+  'POST /api/auth/login': {
+    request: (_f, a) => ({
+      path: '/api/auth/login',
+      json: { username: ACTORS[a].username ?? 'khong.co.ai', password: TEST_PASSWORD },
+    }),
+    expect: signedIn('ok'),
+  },
+  'POST /api/auth/logout': {
+    request: () => ({ path: '/api/auth/logout', json: {} }),
+    expect: signedIn('ok'),
+  },
+  'GET /api/auth/me': {
+    request: () => ({ path: '/api/auth/me' }),
+    expect: signedIn('ok'),
+  },
+  'POST /api/sync/push': {
+    // An edit of An's log, from a new phone of the actor's, with An's commune in it.
+    request: (f) => ({
+      path: '/api/sync/push',
+      json: { clientId: makeClient().clientId, mutations: [pendingEdit.get(f.logId)] },
+    }),
+    expect: { ...everyone('denied'), author: 'sees' },
+    refusedInBody: (body) => {
+      const r = (body as PushResponse).results?.[0];
+      return r?.status === 'rejected' && r.reason === 'forbidden';
+    },
+    unchanged: async (s, f) => {
+      expect(await logState(s, f.logId)).toMatchObject({ notes: f.marker, version: f.version });
+    },
+  },
+  'GET /api/sync/pull': {
+    request: () => ({ path: '/api/sync/pull?limit=1000' }),
+    expect: {
+      ...everyone('ok'),
+      anonymous: 'denied',
+      author: 'sees',
+      coordinator: 'sees',
+      admin: 'sees',
+    },
+  },
+  'GET /api/commune': {
+    // The marker here is An's user id (the directory lists the commune's volunteers).
+    request: () => ({ path: '/api/commune' }),
+    expect: communeStaff('ok'),
+  },
+  'GET /api/review/logs': {
+    request: () => ({ path: '/api/review/logs?hamletId=tan-phu-dong&limit=5' }),
+    expect: communeStaff('ok'),
+  },
+  'GET /api/review/logs/:id': {
+    request: (f) => ({ path: `/api/review/logs/${f.logId}` }),
+    expect: communeStaff('denied'),
+  },
+  'POST /api/review/logs/:id/decision': {
+    request: (f) => ({
+      path: `/api/review/logs/${f.logId}/decision`,
+      json: { decision: 'approve', expectedVersion: f.version },
+    }),
+    expect: communeStaff('denied'),
+    unchanged: async (s, f) => {
+      expect(await logState(s, f.logId)).toMatchObject({ status: 'submitted', version: f.version });
+    },
+  },
+  'POST /api/review/logs/:id/amendments/:amendmentId': {
+    amendment: true,
+    request: (f) => ({
+      path: `/api/review/logs/${f.logId}/amendments/${f.amendmentId}`,
+      json: { decision: 'accept', expectedVersion: f.version },
+    }),
+    expect: communeStaff('denied'),
+    unchanged: async (s, f) => {
+      expect(await logState(s, f.logId)).toMatchObject({ status: 'approved', version: f.version });
+      const open = await s.db.query('select 1 from sync_conflict where id = $1 and state = $2', [
+        f.amendmentId,
+        'open',
+      ]);
+      expect(open).toHaveLength(1);
+    },
+  },
+};
+
+/** The edit each case's push sends, made when its log is (it needs the log's id and version). */
+const pendingEdit = new Map<string, unknown>();
+
+/** Method and path of every endpoint the app serves under /api (middleware left out). */
+function apiRoutes(s: TestServer): string[] {
+  return [
+    ...new Set(
+      s.app.routes
+        .filter((r) => r.method !== 'ALL' && r.path.startsWith('/api'))
+        .map((r) => `${r.method} ${r.path}`),
+    ),
+  ].sort();
+}
+
+describe.each(availableBackends())('authorization matrix (%s)', (backend) => {
+  let s: TestServer;
+  let anCookie: string;
+  let coordinatorCookie: string;
+  let anId: string;
+  const anPhone = makeClient();
+  let cases = 0;
+  let day = 0;
+
+  beforeAll(async () => {
+    s = await createTestServer({ backend });
+    await s.db.transaction(async (tx) => {
+      await ensureUser(tx, {
+        username: 'tnv.cung',
+        password: TEST_PASSWORD,
+        displayName: 'Lò Văn Cùng',
+        role: 'volunteer',
+        communeId: 'tan-phu',
+        hamletId: 'tan-phu-dong',
+      });
+      await ensureUser(tx, {
+        username: 'quantri.tanphu',
+        password: TEST_PASSWORD,
+        displayName: 'Quản trị Tân Phú',
+        role: 'admin',
+        communeId: 'tan-phu',
+      });
+      await ensureUser(tx, {
+        username: 'quantri.khac',
+        password: TEST_PASSWORD,
+        displayName: 'Quản trị Xã Khác',
+        role: 'admin',
+        communeId: OTHER_COMMUNE.id,
+      });
+    });
+    anCookie = await s.login('tnv.an');
+    coordinatorCookie = await s.login('canbo.tanphu');
+    anId = s.users.an.id;
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  async function pushAsAn(mutation: unknown): Promise<PushResponse> {
+    const res = await s.request('/api/sync/push', {
+      cookie: anCookie,
+      json: { clientId: anPhone.clientId, mutations: [mutation] },
+    });
+    expect(res.status).toBe(200);
+    return (await res.json()) as PushResponse;
+  }
+
+  /** A fresh log of An's (each one a day later, so it heads the review list). */
+  async function fixture(route: Route): Promise<Fixture> {
+    day += 1;
+    const marker = `dấu-${backend}-${day}`;
+    const activityDate = new Date(Date.UTC(2025, 0, day)).toISOString().slice(0, 10);
+    const create = await makeMutation({
+      seq: anPhone.nextSeq(),
+      payload: makeLogContent({ notes: marker, activityDate }),
+    });
+    expect((await pushAsAn(create)).results[0]?.status).toBe('applied');
+    const f: Fixture = { logId: create.entityId, marker, version: 1, amendmentId: null };
+    if (route.amendment) {
+      const approve = await s.request(`/api/review/logs/${f.logId}/decision`, {
+        cookie: coordinatorCookie,
+        json: { decision: 'approve', expectedVersion: 1 },
+      });
+      expect(approve.status).toBe(200);
+      const request = await makeMutation({
+        seq: anPhone.nextSeq(),
+        name: 'log.update',
+        entityId: f.logId,
+        baseVersion: 2,
+        payload: makeLogContent({ notes: `${marker} (đề nghị sửa)`, activityDate }),
+      });
+      expect((await pushAsAn(request)).results[0]?.reason).toBe('approved_locked');
+      const rows = await s.db.query<{ id: string }>(
+        `select id from sync_conflict where log_id = $1 and kind = 'amendment' and state = 'open'`,
+        [f.logId],
+      );
+      f.version = 2;
+      f.amendmentId = rows[0]!.id;
+    }
+    pendingEdit.set(
+      f.logId,
+      await makeMutation({
+        seq: 1,
+        name: 'log.update',
+        entityId: f.logId,
+        baseVersion: f.version,
+        payload: makeLogContent({ notes: `${marker} (sửa)`, activityDate }),
+      }),
+    );
+    return f;
+  }
+
+  it('has a policy line for every route the app serves, and none for a route it does not', () => {
+    expect(apiRoutes(s)).toEqual(Object.keys(POLICY).sort());
+  });
+
+  it('has an actor for every role', () => {
+    const covered = new Set(Object.values(ACTORS).map((a) => a.role));
+    expect(ROLES.filter((r) => !covered.has(r))).toEqual([]);
+  });
+
+  describe.each(Object.entries(POLICY))('%s', (name, route) => {
+    it.each(ACTOR_KEYS)('answers %s as the policy says, and leaks nothing', async (actor) => {
+      const f = await fixture(route);
+      const { username } = ACTORS[actor];
+      const cookie = username ? await s.login(username) : undefined;
+      const { path, ...options } = route.request(f, actor);
+      const res = await s.request(path, { ...options, ...(cookie ? { cookie } : {}) });
+      const text = await res.text();
+      // On the directory the marker is An's id; elsewhere the log's notes.
+      const marker = name === 'GET /api/commune' ? anId : f.marker;
+      const body: unknown =
+        text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : null;
+      const refused =
+        [401, 403, 404].includes(res.status) ||
+        (res.status < 300 && route.refusedInBody?.(body) === true);
+      const outcome: Outcome = refused
+        ? 'denied'
+        : res.status < 300
+          ? text.includes(marker)
+            ? 'sees'
+            : 'ok'
+          : (`status ${res.status}` as Outcome);
+
+      expect(`${outcome}: ${res.status}`).toMatch(new RegExp(`^${route.expect[actor]}: `));
+      if (outcome === 'denied') {
+        expect(text).not.toContain(marker);
+        await route.unchanged?.(s, f);
+      }
+      cases += 1;
+    });
+  });
+
+  afterAll(() => {
+    console.log(
+      `[authorization matrix ${backend}] ${apiRoutes(s).length} routes × ${ACTOR_KEYS.length} actors (${ROLES.length} roles + nobody): ${cases} cases`,
+    );
+  });
+});
