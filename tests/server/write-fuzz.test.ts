@@ -1,0 +1,341 @@
+/**
+ * Property-based fuzzing of every write route (docs/SECURITY.md): the routes
+ * come from the app (`app.routes`, every POST under /api), so a new one
+ * without a valid example below fails the first test. Each gets random JSON,
+ * its own valid body with one field swapped for something hostile or huge,
+ * malformed text, and hostile path parameters. Every answer is below 500;
+ * every 4xx is JSON naming its error, and a validation error names each
+ * field with a message. Afterwards nothing invalid is stored: every log row
+ * reads back as a valid record, every revision's snapshot as valid content.
+ */
+import fc from 'fast-check';
+import * as v from 'valibot';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { payloadHash } from '../../src/shared/hash.ts';
+import { uuidv4 } from '../../src/shared/ids.ts';
+import { logContentSchema, logRecordSchema } from '../../src/shared/schemas/log.ts';
+import { readLogRows, rowToRecord } from '../../src/server/logs/record.ts';
+import {
+  availableBackends,
+  createTestServer,
+  makeClient,
+  makeLogContent,
+  makeMutation,
+  type TestServer,
+} from '../helpers/server.ts';
+
+const RUNS = Number(process.env.SOTAY_FUZZ_RUNS ?? 100);
+
+/** Text meant to break something: the database, the JSON, the HTML, the limits. */
+const HOSTILE_TEXT = [
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  'x\udfffy',
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  "'; drop table activity_log; --",
+  '" or 1=1 --',
+  '\u202eevil',
+  'Nguyễn', // NFD
+  '🧑‍🌾'.repeat(50),
+  ' ',
+  '',
+  'x'.repeat(70_000),
+  '../../etc/passwd',
+  '%00',
+  '${process.exit()}',
+  '__proto__',
+];
+
+const hostileValue = fc.oneof(
+  fc.constantFrom<unknown>(
+    ...HOSTILE_TEXT,
+    null,
+    true,
+    -1,
+    0,
+    1e308,
+    -1e308,
+    2 ** 53 + 1,
+    0.5,
+    [],
+    {},
+    { __proto__: { admin: true } },
+    Array.from({ length: 2000 }, (_, i) => i),
+  ),
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+);
+
+/** The path of a JSON value's leaves and objects, for swapping one of them. */
+function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  if (value === null || typeof value !== 'object') return [prefix];
+  const entries = Array.isArray(value)
+    ? value.map((x, i) => [i, x] as const)
+    : Object.entries(value as Record<string, unknown>);
+  return [prefix, ...entries.flatMap(([k, x]) => paths(x, [...prefix, k]))];
+}
+
+function swap(value: unknown, path: (string | number)[], replacement: unknown): unknown {
+  if (path.length === 0) return replacement;
+  const [head, ...rest] = path;
+  if (Array.isArray(value)) {
+    const copy = [...(value as unknown[])];
+    copy[head as number] = swap(copy[head as number], rest, replacement);
+    return copy;
+  }
+  const copy = { ...(value as Record<string, unknown>) };
+  copy[head!] = swap(copy[head!], rest, replacement);
+  return copy;
+}
+
+interface WriteRoute {
+  /** Who sends it (a username), or nobody. */
+  as: string | null;
+  /** A valid body for this route, fresh each time (new ids where they must be unique). */
+  valid(ctx: { logId: string }): Promise<unknown>;
+  /**
+   * After the swap, what a well-behaved client would also redo (a push's
+   * payload hashes), so the swapped value reaches the checks behind them.
+   */
+  seal?(body: unknown): Promise<unknown>;
+}
+
+/** One line per write route the app serves: a valid example to mutate. */
+const WRITE_ROUTES: Record<string, WriteRoute> = {
+  'POST /api/auth/login': {
+    as: null,
+    valid: () => Promise.resolve({ username: 'tnv.binh', password: 'sotay-demo' }),
+  },
+  'POST /api/auth/logout': { as: 'tnv.binh', valid: () => Promise.resolve({}) },
+  'POST /api/sync/push': {
+    as: 'tnv.an',
+    valid: async () => ({
+      clientId: makeClient().clientId,
+      mutations: [await makeMutation({ seq: 1, payload: makeLogContent() })],
+    }),
+    seal: async (body) => {
+      const b = body as { mutations?: unknown };
+      if (!Array.isArray(b?.mutations)) return body;
+      const mutations = await Promise.all(
+        b.mutations.map(async (m: unknown) =>
+          m && typeof m === 'object' && 'payload' in m
+            ? { ...m, payloadHash: await payloadHash(m.payload) }
+            : m,
+        ),
+      );
+      return { ...b, mutations };
+    },
+  },
+  'POST /api/review/logs/:id/decision': {
+    as: 'canbo.tanphu',
+    valid: () => Promise.resolve({ decision: 'return', expectedVersion: 1, comment: 'Ghi rõ hơn' }),
+  },
+  'POST /api/review/logs/:id/amendments/:amendmentId': {
+    as: 'canbo.tanphu',
+    valid: () => Promise.resolve({ decision: 'decline', expectedVersion: 2 }),
+  },
+};
+
+const HOSTILE_PARAMS = [
+  'x'.repeat(300),
+  "' or 1=1 --",
+  '%00',
+  '..%2F..%2F',
+  '0',
+  '-1',
+  '%F0%9F%A7%91',
+];
+
+describe.each(availableBackends())('fuzzing the write routes (%s)', (backend) => {
+  let s: TestServer;
+  const cookies = new Map<string, string>();
+  let logId = '';
+  let amendmentId = '';
+  let runs = 0;
+  const statuses = new Map<number, number>();
+  /** The push answers' per-mutation results (the mutation-level checks behind a 200). */
+  const pushResults = new Map<string, number>();
+
+  beforeAll(async () => {
+    s = await createTestServer({ backend });
+    for (const u of ['tnv.an', 'tnv.binh', 'canbo.tanphu']) cookies.set(u, await s.login(u));
+    // A log of An's, approved, with an open amendment request: the review routes' target.
+    const an = cookies.get('tnv.an')!;
+    const phone = makeClient();
+    const create = await makeMutation({ seq: phone.nextSeq(), payload: makeLogContent() });
+    await s.request('/api/sync/push', {
+      cookie: an,
+      json: { clientId: phone.clientId, mutations: [create] },
+    });
+    logId = create.entityId;
+    await s.request(`/api/review/logs/${logId}/decision`, {
+      cookie: cookies.get('canbo.tanphu')!,
+      json: { decision: 'approve', expectedVersion: 1 },
+    });
+    const edit = await makeMutation({
+      seq: phone.nextSeq(),
+      name: 'log.update',
+      entityId: logId,
+      baseVersion: 2,
+      payload: makeLogContent({ notes: 'đề nghị sửa' }),
+    });
+    await s.request('/api/sync/push', {
+      cookie: an,
+      json: { clientId: phone.clientId, mutations: [edit] },
+    });
+    const rows = await s.db.query<{ id: string }>(
+      `select id from sync_conflict where log_id = $1 and kind = 'amendment'`,
+      [logId],
+    );
+    amendmentId = rows[0]!.id;
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  const writeRoutes = () => [
+    ...new Set(
+      s.app.routes
+        .filter((r) => r.method === 'POST' && r.path.startsWith('/api'))
+        .map((r) => `${r.method} ${r.path}`),
+    ),
+  ];
+
+  /** The answer must be below 500, and a 4xx must say what is wrong. */
+  async function expectClearAnswer(res: Response, what: string): Promise<void> {
+    statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    runs += 1;
+    const text = await res.text();
+    if (res.status === 200 && what.startsWith('POST /api/sync/push')) {
+      for (const r of (JSON.parse(text) as { results: { status: string }[] }).results) {
+        pushResults.set(r.status, (pushResults.get(r.status) ?? 0) + 1);
+      }
+    }
+    expect(res.status, `${what} → ${res.status} ${text.slice(0, 300)}`).toBeLessThan(500);
+    if (res.status < 400) return;
+    const body = JSON.parse(text) as { error?: unknown; problems?: unknown };
+    expect(typeof body.error, `${what}: ${text.slice(0, 200)}`).toBe('string');
+    if (body.error === 'validation') {
+      const problems = body.problems as { field: unknown; message: unknown }[];
+      expect(problems.length).toBeGreaterThan(0);
+      for (const p of problems) {
+        expect(typeof p.field).toBe('string');
+        expect(typeof p.message === 'string' && p.message.length > 0).toBe(true);
+      }
+    }
+  }
+
+  function pathFor(route: string, param: string | null): string {
+    const path = route.split(' ')[1]!;
+    return path.replace(':id', param ?? logId).replace(':amendmentId', param ?? amendmentId);
+  }
+
+  it('has a valid example for every write route the app serves', () => {
+    expect(writeRoutes().sort()).toEqual(Object.keys(WRITE_ROUTES).sort());
+  });
+
+  describe.each(Object.entries(WRITE_ROUTES))('%s', (route, spec) => {
+    const send = async (body: unknown, param: string | null = null, raw = false) => {
+      const cookie = spec.as ? cookies.get(spec.as) : undefined;
+      return s.request(pathFor(route, param), {
+        method: 'POST',
+        ...(raw
+          ? { body: body as string, headers: { 'content-type': 'application/json' } }
+          : { json: body }),
+        ...(cookie ? { cookie } : {}),
+      });
+    };
+
+    it('answers random JSON clearly', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.jsonValue({ maxDepth: 4 }), async (value) => {
+          await expectClearAnswer(
+            await send(value),
+            `${route} ${JSON.stringify(value).slice(0, 80)}`,
+          );
+        }),
+        { numRuns: RUNS },
+      );
+    });
+
+    it('answers its own valid body with one field swapped for something hostile clearly', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.nat(), hostileValue, async (pick, replacement) => {
+          const valid = await spec.valid({ logId });
+          const all = paths(valid);
+          const at = all[pick % all.length]!;
+          const swapped = swap(valid, at, replacement);
+          // Half the time the hashes are redone, so the value reaches the content checks.
+          const body = spec.seal && pick % 2 === 0 ? await spec.seal(swapped) : swapped;
+          await expectClearAnswer(
+            await send(body),
+            `${route} ${at.join('.')} = ${JSON.stringify(replacement)?.slice(0, 60)}`,
+          );
+        }),
+        { numRuns: RUNS },
+      );
+    });
+
+    it('answers malformed text and hostile path parameters clearly', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.string({ unit: 'binary', maxLength: 60 }),
+            fc.jsonValue().map((j) => JSON.stringify(j).slice(0, -1)),
+          ),
+          fc.constantFrom(null, uuidv4(), ...HOSTILE_PARAMS),
+          async (text, param) => {
+            await expectClearAnswer(
+              await send(text, param, true),
+              `${route} raw ${JSON.stringify(text)}`,
+            );
+            if (route.includes(':')) {
+              await expectClearAnswer(
+                await send(await spec.valid({ logId }), param),
+                `${route} param ${param}`,
+              );
+            }
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    });
+  });
+
+  it('stores nothing invalid: every log reads back as a valid record, every revision as valid content', async () => {
+    const ids = await s.db.query<{ id: string }>('select id from activity_log');
+    const rows = await readLogRows(
+      s.db,
+      ids.map((r) => r.id),
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    const badLogs = rows
+      .map(rowToRecord)
+      .filter((r) => !v.safeParse(logRecordSchema, r).success)
+      .map((r) => r.id);
+    expect(badLogs).toEqual([]);
+    const snapshots = await s.db.query<{ log_id: string; version: number; snapshot: unknown }>(
+      'select log_id, version, snapshot from activity_log_revision',
+    );
+    const badRevisions = snapshots
+      .filter((r) => {
+        const snap =
+          typeof r.snapshot === 'string' ? (JSON.parse(r.snapshot) as unknown) : r.snapshot;
+        return !v.safeParse(logContentSchema, snap).success;
+      })
+      .map((r) => `${r.log_id}@${r.version}`);
+    expect(badRevisions).toEqual([]);
+    // Every push that was answered "applied" left a log: nothing half-written.
+    const orphans = await s.db.query(
+      `select 1 from processed_mutation pm
+        where pm.status = 'applied' and pm.log_id is not null
+          and not exists (select 1 from activity_log l where l.id = pm.log_id)`,
+    );
+    expect(orphans).toEqual([]);
+    console.log(
+      `[write fuzz ${backend}] ${writeRoutes().length} write routes, ${runs} requests, ${rows.length} logs stored, statuses ${JSON.stringify(Object.fromEntries(statuses))}, push results ${JSON.stringify(Object.fromEntries(pushResults))}`,
+    );
+  });
+});
