@@ -17,6 +17,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushResponse } from '../../src/shared/protocol.ts';
 import { ROLES, type Role } from '../../src/shared/roles.ts';
+import { createMember } from '../../src/server/accounts.ts';
 import { ensureUser } from '../../src/server/users.ts';
 import {
   availableBackends,
@@ -44,20 +45,25 @@ const ACTORS = {
 type Actor = keyof typeof ACTORS;
 const ACTOR_KEYS = Object.keys(ACTORS) as Actor[];
 
-type Outcome = 'sees' | 'ok' | 'denied';
+/** `invalid`: a 400 (the request made no sense for this actor, e.g. a hamlet not in their commune). */
+type Outcome = 'sees' | 'ok' | 'denied' | 'invalid';
 
-/** The log at stake in one case. */
+/** The log (and, for account routes, the account) at stake in one case. */
 interface Fixture {
   logId: string;
   marker: string;
   version: number;
   /** An open amendment request on the (approved) log, when the route needs one. */
   amendmentId: string | null;
+  /** A pending volunteer account of hamlet Đông, when the route needs one: its username is the marker. */
+  member: { id: string; username: string; code: string } | null;
 }
 
 interface Route {
   /** Build the log approved with an open amendment request. */
   amendment?: boolean;
+  /** Build a pending volunteer account too; the marker is its username. */
+  member?: boolean;
   request(f: Fixture, actor: Actor): { path: string } & Omit<RequestOptions, 'cookie'>;
   expect: Record<Actor, Outcome>;
   /** A 2xx that still refuses (a push result `rejected: forbidden`). */
@@ -137,6 +143,63 @@ const POLICY: Record<string, Route> = {
     request: () => ({ path: '/api/commune' }),
     expect: communeStaff('ok'),
   },
+  'POST /api/auth/enrol': {
+    // Whoever holds the code is its volunteer: that is what the code is for.
+    member: true,
+    request: (f) => ({
+      path: '/api/auth/enrol',
+      json: { code: f.member!.code, password: 'mat-khau-moi' },
+    }),
+    expect: everyone('sees'),
+  },
+  'GET /api/commune/users': {
+    member: true,
+    request: () => ({ path: '/api/commune/users' }),
+    expect: communeStaff('ok'),
+  },
+  'POST /api/commune/users': {
+    member: true,
+    // A new volunteer of hamlet Đông, named after the case (the marker is in the answer).
+    request: (f) => ({
+      path: '/api/commune/users',
+      json: {
+        displayName: 'Người Mới',
+        username: `${f.member!.username}.moi`,
+        hamletId: 'tan-phu-dong',
+      },
+    }),
+    expect: {
+      ...communeStaff('denied'),
+      otherCommuneCoordinator: 'invalid',
+      otherCommuneAdmin: 'invalid',
+    },
+    unchanged: async (s, f) => {
+      const rows = await s.db.query('select 1 from app_user where username = $1', [
+        `${f.member!.username}.moi`,
+      ]);
+      expect(rows).toEqual([]);
+    },
+  },
+  'POST /api/commune/users/:id/enrolment': {
+    member: true,
+    request: (f) => ({ path: `/api/commune/users/${f.member!.id}/enrolment`, json: {} }),
+    expect: communeStaff('denied'),
+    unchanged: async (s, f) => {
+      expect(await openCodes(s, f.member!.id)).toBe(1);
+    },
+  },
+  'POST /api/commune/users/:id/deactivate': {
+    member: true,
+    request: (f) => ({ path: `/api/commune/users/${f.member!.id}/deactivate`, json: {} }),
+    expect: communeStaff('denied'),
+    unchanged: async (s, f) => {
+      const rows = await s.db.query<{ active: boolean }>(
+        'select active from app_user where id = $1',
+        [f.member!.id],
+      );
+      expect(rows[0]?.active).toBe(true);
+    },
+  },
   'GET /api/review/logs': {
     request: () => ({ path: '/api/review/logs?hamletId=tan-phu-dong&limit=5' }),
     expect: communeStaff('ok'),
@@ -172,6 +235,14 @@ const POLICY: Record<string, Route> = {
     },
   },
 };
+
+async function openCodes(s: TestServer, userId: string): Promise<number> {
+  const rows = await s.db.query(
+    'select 1 from enrolment_code where user_id = $1 and used_at is null',
+    [userId],
+  );
+  return rows.length;
+}
 
 /** The edit each case's push sends, made when its log is (it needs the log's id and version). */
 const pendingEdit = new Map<string, unknown>();
@@ -249,7 +320,25 @@ describe.each(availableBackends())('authorization matrix (%s)', (backend) => {
       payload: makeLogContent({ notes: marker, activityDate }),
     });
     expect((await pushAsAn(create)).results[0]?.status).toBe('applied');
-    const f: Fixture = { logId: create.entityId, marker, version: 1, amendmentId: null };
+    const f: Fixture = {
+      logId: create.entityId,
+      marker,
+      version: 1,
+      amendmentId: null,
+      member: null,
+    };
+    if (route.member) {
+      const username = `tnv.moi${backend[0]}${day}`;
+      const out = await createMember(
+        s.db,
+        { id: s.users.coordinator.id, communeId: 'tan-phu' },
+        { displayName: 'Tổ viên Mới', username, hamletId: 'tan-phu-dong' },
+        new Date(),
+      );
+      if (out.kind !== 'ok') throw new Error(out.kind);
+      f.member = { id: out.member.id, username, code: out.enrolment.code };
+      f.marker = username;
+    }
     if (route.amendment) {
       const approve = await s.request(`/api/review/logs/${f.logId}/decision`, {
         cookie: coordinatorCookie,
@@ -301,7 +390,7 @@ describe.each(availableBackends())('authorization matrix (%s)', (backend) => {
       const { path, ...options } = route.request(f, actor);
       const res = await s.request(path, { ...options, ...(cookie ? { cookie } : {}) });
       const text = await res.text();
-      // On the directory the marker is An's id; elsewhere the log's notes.
+      // On the directory the marker is An's id; elsewhere the log's notes (or the account's name).
       const marker = name === 'GET /api/commune' ? anId : f.marker;
       const body: unknown =
         text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : null;
@@ -310,14 +399,16 @@ describe.each(availableBackends())('authorization matrix (%s)', (backend) => {
         (res.status < 300 && route.refusedInBody?.(body) === true);
       const outcome: Outcome = refused
         ? 'denied'
-        : res.status < 300
-          ? text.includes(marker)
-            ? 'sees'
-            : 'ok'
-          : (`status ${res.status}` as Outcome);
+        : res.status === 400
+          ? 'invalid'
+          : res.status < 300
+            ? text.includes(marker)
+              ? 'sees'
+              : 'ok'
+            : (`status ${res.status}` as Outcome);
 
       expect(`${outcome}: ${res.status}`).toMatch(new RegExp(`^${route.expect[actor]}: `));
-      if (outcome === 'denied') {
+      if (outcome === 'denied' || outcome === 'invalid') {
         expect(text).not.toContain(marker);
         await route.unchanged?.(s, f);
       }

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payloadHash } from '../../src/shared/hash.ts';
 import { uuidv4 } from '../../src/shared/ids.ts';
 import { logContentSchema, logRecordSchema } from '../../src/shared/schemas/log.ts';
+import { createMember } from '../../src/server/accounts.ts';
 import { readLogRows, rowToRecord } from '../../src/server/logs/record.ts';
 import {
   availableBackends,
@@ -102,6 +103,8 @@ interface WriteRoute {
   seal?(body: unknown): Promise<unknown>;
 }
 
+let newUsers = 0;
+
 /** One line per write route the app serves: a valid example to mutate. */
 const WRITE_ROUTES: Record<string, WriteRoute> = {
   'POST /api/auth/login': {
@@ -128,6 +131,24 @@ const WRITE_ROUTES: Record<string, WriteRoute> = {
       return { ...b, mutations };
     },
   },
+  'POST /api/auth/enrol': {
+    as: null,
+    valid: () => Promise.resolve({ code: 'ABCDE-FGHJK', password: 'mat-khau-moi' }),
+  },
+  'POST /api/commune/users': {
+    as: 'canbo.tanphu',
+    valid: () =>
+      Promise.resolve({
+        displayName: 'Người Mới',
+        username: `tnv.fuzz${++newUsers}`,
+        hamletId: 'tan-phu-dong',
+      }),
+  },
+  'POST /api/commune/users/:id/enrolment': { as: 'canbo.tanphu', valid: () => Promise.resolve({}) },
+  'POST /api/commune/users/:id/deactivate': {
+    as: 'canbo.tanphu',
+    valid: () => Promise.resolve({}),
+  },
   'POST /api/review/logs/:id/decision': {
     as: 'canbo.tanphu',
     valid: () => Promise.resolve({ decision: 'return', expectedVersion: 1, comment: 'Ghi rõ hơn' }),
@@ -153,6 +174,8 @@ describe.each(availableBackends())('fuzzing the write routes (%s)', (backend) =>
   const cookies = new Map<string, string>();
   let logId = '';
   let amendmentId = '';
+  /** A pending volunteer of the commune: the account routes' target. */
+  let memberId = '';
   let runs = 0;
   const statuses = new Map<number, number>();
   /** The push answers' per-mutation results (the mutation-level checks behind a 200). */
@@ -190,6 +213,14 @@ describe.each(availableBackends())('fuzzing the write routes (%s)', (backend) =>
       [logId],
     );
     amendmentId = rows[0]!.id;
+    const member = await createMember(
+      s.db,
+      { id: s.users.coordinator.id, communeId: 'tan-phu' },
+      { displayName: 'Tổ viên Thử', username: 'tnv.thu', hamletId: 'tan-phu-dong' },
+      new Date(),
+    );
+    if (member.kind !== 'ok') throw new Error(member.kind);
+    memberId = member.member.id;
   });
   afterAll(async () => {
     await s?.close();
@@ -229,7 +260,9 @@ describe.each(availableBackends())('fuzzing the write routes (%s)', (backend) =>
 
   function pathFor(route: string, param: string | null): string {
     const path = route.split(' ')[1]!;
-    return path.replace(':id', param ?? logId).replace(':amendmentId', param ?? amendmentId);
+    return path
+      .replace(':id', param ?? (path.includes('/users/') ? memberId : logId))
+      .replace(':amendmentId', param ?? amendmentId);
   }
 
   it('has a valid example for every write route the app serves', () => {
@@ -327,6 +360,18 @@ describe.each(availableBackends())('fuzzing the write routes (%s)', (backend) =>
       })
       .map((r) => `${r.log_id}@${r.version}`);
     expect(badRevisions).toEqual([]);
+    // Every account has a username and a name as the schema allows.
+    const users = await s.db.query<{ username: string; display_name: string }>(
+      'select username, display_name from app_user',
+    );
+    const badUsers = users.filter(
+      (u) =>
+        !/^[a-z0-9][a-z0-9._-]{2,31}$/.test(u.username) ||
+        u.display_name.trim() === '' ||
+        u.display_name.length > 80 ||
+        !u.display_name.isWellFormed(),
+    );
+    expect(badUsers).toEqual([]);
     // Every push that was answered "applied" left a log: nothing half-written.
     const orphans = await s.db.query(
       `select 1 from processed_mutation pm
@@ -335,7 +380,7 @@ describe.each(availableBackends())('fuzzing the write routes (%s)', (backend) =>
     );
     expect(orphans).toEqual([]);
     console.log(
-      `[write fuzz ${backend}] ${writeRoutes().length} write routes, ${runs} requests, ${rows.length} logs stored, statuses ${JSON.stringify(Object.fromEntries(statuses))}, push results ${JSON.stringify(Object.fromEntries(pushResults))}`,
+      `[write fuzz ${backend}] ${writeRoutes().length} write routes, ${runs} requests, ${rows.length} logs and ${users.length} accounts stored, statuses ${JSON.stringify(Object.fromEntries(statuses))}, push results ${JSON.stringify(Object.fromEntries(pushResults))}`,
     );
   });
 });

@@ -101,7 +101,16 @@ export async function admitAttempt(
   });
 }
 
-/** After a wrong password: the address's count (the name's was counted on admission). */
+/** Before an enrolment code is checked: refuses while the address is locked (codes have no name to count by). */
+export async function admitAddress(db: Db, address: string | null, now: Date): Promise<Admission> {
+  if (address === null) return { allowed: true };
+  return db.transaction(async (tx) => {
+    const wait = waitOf(await lockRow(tx, ipKey(address), now), now);
+    return wait > 0 ? { allowed: false, retryAfterMs: wait } : { allowed: true };
+  });
+}
+
+/** After a wrong password or code: the address's count (a name's was counted on admission). */
 export async function recordFailure(db: Db, address: string | null, now: Date): Promise<void> {
   if (address === null) return;
   await db.transaction(async (tx) => {

@@ -38,6 +38,7 @@ export const BACKUP_TABLES = [
   'processed_mutation',
   'sync_conflict',
   'login_throttle',
+  'enrolment_code',
 ] as const;
 export type BackupTable = (typeof BACKUP_TABLES)[number];
 

@@ -1,9 +1,11 @@
-/** /api/auth: login (with the lockout of auth/throttle.ts), logout, me. */
+/** /api/auth: login (with the lockout of auth/throttle.ts), enrolment (accounts.ts), logout, me. */
 import { Hono } from 'hono';
+import { enrolSchema } from '../../shared/schemas/accounts.ts';
 import { loginSchema } from '../../shared/schemas/auth.ts';
 import { requireUser } from '../auth/middleware.ts';
 import { dummyPasswordHash, verifyPassword } from '../auth/password.ts';
-import { admitAttempt, recordFailure, recordSuccess } from '../auth/throttle.ts';
+import { admitAddress, admitAttempt, recordFailure, recordSuccess } from '../auth/throttle.ts';
+import { redeemEnrolment } from '../accounts.ts';
 import {
   clearSessionCookie,
   createSession,
@@ -15,6 +17,7 @@ import {
 import type { AppEnv, ServerContext } from '../env.ts';
 import { jsonBody, jsonContentType } from '../http/body.ts';
 import { clientAddress } from '../http/client-address.ts';
+import { problemResponse } from '../http/problems.ts';
 import { validJson } from '../http/validate.ts';
 import { userProfile } from '../users.ts';
 
@@ -33,7 +36,7 @@ export function authRoutes(ctx: ServerContext) {
         c.header('Retry-After', String(retryAfterSeconds));
         return c.json({ error: 'too_many_attempts' as const, retryAfterSeconds }, 429);
       }
-      const rows = await ctx.db.query<{ id: string; password_hash: string }>(
+      const rows = await ctx.db.query<{ id: string; password_hash: string | null }>(
         'select id, password_hash from app_user where username = $1 and active',
         [username],
       );
@@ -48,6 +51,27 @@ export function authRoutes(ctx: ServerContext) {
       const token = await createSession(ctx.db, row.id, now);
       const user = await userForToken(ctx.db, token, now);
       if (!user) return c.json({ error: 'bad_credentials' as const }, 401);
+      setSessionCookie(c, token);
+      return c.json({ user: await userProfile(ctx.db, user) }, 200);
+    })
+    .post('/enrol', jsonBody({ maxBytes: LOGIN_MAX_BYTES }), validJson(enrolSchema), async (c) => {
+      const { code, password } = c.req.valid('json');
+      const now = ctx.now();
+      const address = clientAddress(c, ctx.trustProxy);
+      const admission = await admitAddress(ctx.db, address, now);
+      if (!admission.allowed) {
+        const retryAfterSeconds = Math.ceil(admission.retryAfterMs / 1000);
+        c.header('Retry-After', String(retryAfterSeconds));
+        return c.json({ error: 'too_many_attempts' as const, retryAfterSeconds }, 429);
+      }
+      const userId = await redeemEnrolment(ctx.db, code, password, now);
+      if (!userId) {
+        await recordFailure(ctx.db, address, now);
+        return problemResponse(c, 400, [{ field: 'code', code: 'enrolmentCode' }]);
+      }
+      const token = await createSession(ctx.db, userId, now);
+      const user = await userForToken(ctx.db, token, now);
+      if (!user) return problemResponse(c, 400, [{ field: 'code', code: 'enrolmentCode' }]);
       setSessionCookie(c, token);
       return c.json({ user: await userProfile(ctx.db, user) }, 200);
     })

@@ -1,16 +1,27 @@
-/** GET /api/commune: the coordinator's hamlets and volunteers, for filters. */
-import { Hono } from 'hono';
+/**
+ * /api/commune: the coordinator's directory (hamlets and volunteers, for
+ * filters) and the accounts they manage: list, add (with an enrolment code),
+ * a new code (password reset), deactivate. Everything within their commune;
+ * another commune's account is a 404.
+ */
+import { Hono, type Context } from 'hono';
+import { newMemberSchema } from '../../shared/schemas/accounts.ts';
 import type { CommuneDirectory } from '../../shared/schemas/review.ts';
+import { createMember, deactivateMember, listMembers, resetMember } from '../accounts.ts';
 import { requireRole, requireUser } from '../auth/middleware.ts';
 import type { AppEnv, ServerContext } from '../env.ts';
+import { jsonBody, jsonContentType } from '../http/body.ts';
+import { problemResponse } from '../http/problems.ts';
+import { validJson } from '../http/validate.ts';
 import { communeHamlets } from '../users.ts';
 
+const MEMBER_MAX_BYTES = 4 * 1024;
+
 export function communeRoutes(ctx: ServerContext) {
-  return new Hono<AppEnv>().get(
-    '/',
-    requireUser(ctx),
-    requireRole('coordinator', 'admin'),
-    async (c) => {
+  const notFound = (c: Context) => c.json({ error: 'not_found' as const }, 404);
+  return new Hono<AppEnv>()
+    .use(requireUser(ctx), requireRole('coordinator', 'admin'))
+    .get('/', async (c) => {
       const user = c.get('user');
       const communes = await ctx.db.query<{ name: string }>(
         'select name from commune where id = $1',
@@ -37,6 +48,32 @@ export function communeRoutes(ctx: ServerContext) {
         })),
       };
       return c.json(body, 200);
-    },
-  );
+    })
+    .get('/users', async (c) => {
+      return c.json(
+        { members: await listMembers(ctx.db, c.get('user').communeId, ctx.now()) },
+        200,
+      );
+    })
+    .post(
+      '/users',
+      jsonBody({ maxBytes: MEMBER_MAX_BYTES }),
+      validJson(newMemberSchema),
+      async (c) => {
+        const out = await createMember(ctx.db, c.get('user'), c.req.valid('json'), ctx.now());
+        if (out.kind === 'username_taken')
+          return problemResponse(c, 409, [{ field: 'username', code: 'duplicate' }]);
+        if (out.kind === 'unknown_hamlet')
+          return problemResponse(c, 400, [{ field: 'hamletId', code: 'invalidChoice' }]);
+        return c.json({ member: out.member, enrolment: out.enrolment }, 201);
+      },
+    )
+    .post('/users/:id/enrolment', jsonContentType, async (c) => {
+      const out = await resetMember(ctx.db, c.get('user'), c.req.param('id'), ctx.now());
+      return out ? c.json(out, 200) : notFound(c);
+    })
+    .post('/users/:id/deactivate', jsonContentType, async (c) => {
+      const member = await deactivateMember(ctx.db, c.get('user'), c.req.param('id'), ctx.now());
+      return member ? c.json({ member }, 200) : notFound(c);
+    });
 }

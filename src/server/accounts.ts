@@ -1,0 +1,210 @@
+/**
+ * The accounts a coordinator manages, and enrolment (docs/SECURITY.md
+ * "Enrolment"). A new volunteer's account has no password: the coordinator
+ * gets a one-time code (10 letters and digits, about 49 bits, valid
+ * ENROLMENT_TTL_MS) to read out or show as a QR code; the volunteer redeems
+ * it on their phone and sets a password, which signs them in. Only the
+ * code's SHA-256 is stored. A new code (password reset) clears the password
+ * and ends the volunteer's sessions; so does deactivation, which also keeps
+ * them from signing in.
+ */
+import { createHash, randomInt, randomUUID } from 'node:crypto';
+import {
+  ENROLMENT_ALPHABET,
+  ENROLMENT_CODE_LENGTH,
+  normaliseEnrolmentCode,
+  type Enrolment,
+  type Member,
+  type MemberState,
+} from '../shared/schemas/accounts.ts';
+import type { Role } from '../shared/roles.ts';
+import { hashPassword } from './auth/password.ts';
+import type { Db, Queryable } from './db/index.ts';
+
+export const ENROLMENT_TTL_MS = 72 * 60 * 60 * 1000;
+
+/** The roles a coordinator may create and manage (hamlet level). */
+export const MANAGED_ROLES: readonly Role[] = ['volunteer'];
+
+export function newEnrolmentCode(): string {
+  let code = '';
+  for (let i = 0; i < ENROLMENT_CODE_LENGTH; i++) {
+    code += ENROLMENT_ALPHABET[randomInt(ENROLMENT_ALPHABET.length)];
+  }
+  return code;
+}
+
+export const hashEnrolmentCode = (code: string) =>
+  createHash('sha256')
+    .update(`enrol:${normaliseEnrolmentCode(code)}`)
+    .digest('hex');
+
+interface MemberRow {
+  id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  hamlet_id: string | null;
+  active: boolean;
+  has_password: boolean;
+  enrolment_expires_at: string | Date | null;
+  [key: string]: unknown;
+}
+
+const MEMBER_COLUMNS = `u.id, u.username, u.display_name, u.role, u.hamlet_id, u.active,
+  u.password_hash is not null as has_password,
+  (select max(e.expires_at) from enrolment_code e
+    where e.user_id = u.id and e.used_at is null and e.expires_at > $2::timestamptz) as enrolment_expires_at`;
+
+function toMember(r: MemberRow): Member {
+  const state: MemberState = !r.active ? 'deactivated' : r.has_password ? 'active' : 'pending';
+  return {
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    role: r.role,
+    hamletId: r.hamlet_id,
+    state,
+    enrolmentExpiresAt:
+      r.enrolment_expires_at === null ? null : new Date(r.enrolment_expires_at).toISOString(),
+  };
+}
+
+/** The commune's managed accounts, by hamlet and name. */
+export async function listMembers(db: Queryable, communeId: string, now: Date): Promise<Member[]> {
+  const rows = await db.query<MemberRow>(
+    `select ${MEMBER_COLUMNS} from app_user u
+      where u.commune_id = $1 and u.role = any($3::text[])
+      order by u.hamlet_id, u.display_name, u.id`,
+    [communeId, now.toISOString(), [...MANAGED_ROLES]],
+  );
+  return rows.map(toMember);
+}
+
+/** One managed account of the commune, or null (another commune's, a coordinator, no such id). */
+export async function findMember(
+  db: Queryable,
+  communeId: string,
+  id: string,
+  now: Date,
+): Promise<Member | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const rows = await db.query<MemberRow>(
+    `select ${MEMBER_COLUMNS} from app_user u
+      where u.commune_id = $1 and u.id = $4::uuid and u.role = any($3::text[])`,
+    [communeId, now.toISOString(), [...MANAGED_ROLES], id],
+  );
+  return rows[0] ? toMember(rows[0]) : null;
+}
+
+/** Replaces the account's open codes with a new one, clears its password and ends its sessions (also for the admin CLI). */
+export async function issueEnrolment(
+  tx: Queryable,
+  userId: string,
+  by: string,
+  now: Date,
+): Promise<Enrolment> {
+  const code = newEnrolmentCode();
+  const expiresAt = new Date(now.getTime() + ENROLMENT_TTL_MS);
+  await tx.query('delete from enrolment_code where user_id = $1 and used_at is null', [userId]);
+  await tx.query(
+    `insert into enrolment_code (code_hash, user_id, created_by, created_at, expires_at)
+     values ($1, $2, $3, $4::timestamptz, $5::timestamptz)`,
+    [hashEnrolmentCode(code), userId, by, now.toISOString(), expiresAt.toISOString()],
+  );
+  await tx.query('update app_user set password_hash = null where id = $1', [userId]);
+  await tx.query('delete from auth_session where user_id = $1', [userId]);
+  return { code, expiresAt: expiresAt.toISOString() };
+}
+
+export type CreateOutcome =
+  | { kind: 'ok'; member: Member; enrolment: Enrolment }
+  | { kind: 'username_taken' }
+  | { kind: 'unknown_hamlet' };
+
+/** A new volunteer of a hamlet of the commune, with their first enrolment code. */
+export async function createMember(
+  db: Db,
+  by: { id: string; communeId: string },
+  m: { displayName: string; username: string; hamletId: string },
+  now: Date,
+): Promise<CreateOutcome> {
+  return db.transaction(async (tx) => {
+    const hamlet = await tx.query('select 1 from hamlet where id = $1 and commune_id = $2', [
+      m.hamletId,
+      by.communeId,
+    ]);
+    if (hamlet.length === 0) return { kind: 'unknown_hamlet' };
+    const id = randomUUID();
+    const inserted = await tx.query<{ id: string }>(
+      `insert into app_user (id, username, display_name, role, commune_id, hamlet_id, password_hash)
+       values ($1, $2, $3, 'volunteer', $4, $5, null)
+       on conflict (username) do nothing returning id`,
+      [id, m.username, m.displayName, by.communeId, m.hamletId],
+    );
+    if (inserted.length === 0) return { kind: 'username_taken' };
+    const enrolment = await issueEnrolment(tx, id, by.id, now);
+    const member = await findMember(tx, by.communeId, id, now);
+    return { kind: 'ok', member: member!, enrolment };
+  });
+}
+
+/** A new code for a member of the commune (a forgotten password); null when not theirs to manage. */
+export async function resetMember(
+  db: Db,
+  by: { id: string; communeId: string },
+  id: string,
+  now: Date,
+): Promise<{ member: Member; enrolment: Enrolment } | null> {
+  return db.transaction(async (tx) => {
+    const before = await findMember(tx, by.communeId, id, now);
+    if (!before) return null;
+    const enrolment = await issueEnrolment(tx, id, by.id, now);
+    await tx.query('update app_user set active = true where id = $1', [id]);
+    return { member: (await findMember(tx, by.communeId, id, now))!, enrolment };
+  });
+}
+
+/** Deactivates a member: no sign-in, sessions ended, open codes void. Null when not theirs to manage. */
+export async function deactivateMember(
+  db: Db,
+  by: { communeId: string },
+  id: string,
+  now: Date,
+): Promise<Member | null> {
+  return db.transaction(async (tx) => {
+    const before = await findMember(tx, by.communeId, id, now);
+    if (!before) return null;
+    await tx.query('update app_user set active = false where id = $1', [id]);
+    await tx.query('delete from auth_session where user_id = $1', [id]);
+    await tx.query('delete from enrolment_code where user_id = $1 and used_at is null', [id]);
+    return findMember(tx, by.communeId, id, now);
+  });
+}
+
+/**
+ * Redeems a code: sets the password and spends the code.
+ * @returns the account's id, or null when the code is unknown, used or expired
+ */
+export async function redeemEnrolment(
+  db: Db,
+  code: string,
+  password: string,
+  now: Date,
+): Promise<string | null> {
+  const hash = await hashPassword(password);
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<{ user_id: string }>(
+      `update enrolment_code e set used_at = $2::timestamptz
+         from app_user u
+        where e.code_hash = $1 and e.used_at is null and e.expires_at > $2::timestamptz
+          and u.id = e.user_id and u.active
+       returning e.user_id`,
+      [hashEnrolmentCode(code), now.toISOString()],
+    );
+    const userId = rows[0]?.user_id;
+    if (!userId) return null;
+    await tx.query('update app_user set password_hash = $2 where id = $1', [userId, hash]);
+    return userId;
+  });
+}
