@@ -101,7 +101,7 @@ export async function findMember(
 export async function issueEnrolment(
   tx: Queryable,
   userId: string,
-  by: string,
+  by: string | null,
   now: Date,
 ): Promise<Enrolment> {
   const code = newEnrolmentCode();

@@ -35,7 +35,11 @@ export const usernameSchema = v.pipe(
 export const newMemberSchema = v.object({
   displayName: text(80),
   username: usernameSchema,
-  hamletId: v.pipe(v.string('invalidChoice'), v.nonEmpty('invalidChoice'), v.maxLength(64, 'invalidChoice')),
+  hamletId: v.pipe(
+    v.string('invalidChoice'),
+    v.nonEmpty('invalidChoice'),
+    v.maxLength(64, 'invalidChoice'),
+  ),
 });
 export type NewMember = v.InferInput<typeof newMemberSchema>;
 

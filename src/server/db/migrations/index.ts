@@ -8,6 +8,7 @@ import * as m0002 from './0002_amendment_index.ts';
 import * as m0003 from './0003_residents_women.ts';
 import * as m0004 from './0004_login_throttle.ts';
 import * as m0005 from './0005_enrolment.ts';
+import * as m0006 from './0006_commune_province.ts';
 
 export interface Migration {
   version: number;
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: m0003.name, sql: m0003.sql },
   { version: 4, name: m0004.name, sql: m0004.sql },
   { version: 5, name: m0005.name, sql: m0005.sql },
+  { version: 6, name: m0006.name, sql: m0006.sql },
 ];
