@@ -25,6 +25,8 @@ export function preloadSignIn(): Promise<unknown> {
     import('../sync/errors.ts'),
   ]);
 }
+const EnrolPage = lazy(() => import('./features/auth/EnrolPage.tsx').then((m) => m.EnrolPage));
+const TeamPage = lazy(() => import('./features/team/TeamPage.tsx').then((m) => m.TeamPage));
 const LogFormPage = lazy(() =>
   import('./features/field/LogFormPage.tsx').then((m) => m.LogFormPage),
 );
@@ -101,6 +103,7 @@ export function App() {
         <Router>
           <Route path="/" component={Home} />
           <Route path="/login" component={LoginPage} />
+          <Route path="/enrol" component={EnrolPage} />
           <Route
             path="/field"
             component={() => <Guard roles={['volunteer']} page={() => <FieldHome />} />}
@@ -126,6 +129,10 @@ export function App() {
             component={() => (
               <Guard roles={['coordinator', 'admin']} page={() => <ReviewDetail />} />
             )}
+          />
+          <Route
+            path="/team"
+            component={() => <Guard roles={['coordinator', 'admin']} page={() => <TeamPage />} />}
           />
           <Route default component={NotFound} />
         </Router>

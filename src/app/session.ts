@@ -119,7 +119,17 @@ async function refreshProfile(): Promise<void> {
 /** Signs in online and opens this user's on-device data. */
 export async function signIn(username: string, password: string): Promise<UserProfile> {
   const { api } = await loadApi();
-  const user = await api.login({ username, password });
+  return begin(await api.login({ username, password }));
+}
+
+/** Redeems an enrolment code with a new password (the server signs in) and opens the user's data. */
+export async function enrol(code: string, password: string): Promise<UserProfile> {
+  const { api } = await loadApi();
+  return begin(await api.enrol({ code, password }));
+}
+
+/** After a sign-in: remembers the user on this phone and opens their data. */
+async function begin(user: UserProfile): Promise<UserProfile> {
   const current = session.value;
   if (current && current.user.id !== user.id) closeActive();
   localStorage.setItem(PROFILE_KEY, JSON.stringify(user));

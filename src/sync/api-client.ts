@@ -7,6 +7,15 @@
  * API contract: docs/ARCHITECTURE.md "HTTP API".
  */
 import * as v from 'valibot';
+import {
+  memberResponseSchema,
+  membersResponseSchema,
+  memberWithEnrolmentSchema,
+  type EnrolInput,
+  type Member,
+  type MemberWithEnrolment,
+  type NewMember,
+} from '../shared/schemas/accounts.ts';
 import { userProfileSchema, type LoginInput, type UserProfile } from '../shared/schemas/auth.ts';
 import { logRecordSchema, type LogRecord, type LogStatus } from '../shared/schemas/log.ts';
 import {
@@ -108,7 +117,20 @@ export interface ApiClient {
     limit?: number,
     opts?: { signal?: AbortSignal },
   ): Promise<PullResponse>;
+  /**
+   * Redeems an enrolment code with a new password; signs in.
+   * @throws ApiValidationError (`code`: wrong, used or expired; `password`: too short), TooManyAttemptsError
+   */
+  enrol(input: EnrolInput): Promise<UserProfile>;
   communeDirectory(): Promise<CommuneDirectory>;
+  /** The accounts the coordinator manages. */
+  listMembers(): Promise<Member[]>;
+  /** @throws ApiValidationError (409 `username` taken; 400 field problems) */
+  addMember(input: NewMember): Promise<MemberWithEnrolment>;
+  /** A new enrolment code (forgotten password). @throws HttpError 404 */
+  newEnrolment(memberId: string): Promise<MemberWithEnrolment>;
+  /** @throws HttpError 404 */
+  deactivateMember(memberId: string): Promise<Member>;
   listReviewLogs(params?: ReviewListParams): Promise<ReviewListResponse>;
   /** @throws HttpError 404 (also for another commune's log) */
   getReviewLog(id: string): Promise<LogRecord>;
@@ -317,9 +339,36 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
       return parseOrThrow(pullResponseSchema, answer, 'pull');
     },
 
+    async enrol(input) {
+      const answer = await expectOk(call('POST', '/api/auth/enrol', input));
+      return parseOrThrow(userBodySchema, answer, 'enrol').user;
+    },
+
     async communeDirectory() {
       const answer = await expectOk(call('GET', '/api/commune'));
       return parseOrThrow(communeDirectorySchema, answer, 'commune');
+    },
+
+    async listMembers() {
+      const answer = await expectOk(call('GET', '/api/commune/users'));
+      return parseOrThrow(membersResponseSchema, answer, 'members').members;
+    },
+
+    async addMember(input) {
+      const answer = await expectOk(call('POST', '/api/commune/users', input));
+      return parseOrThrow(memberWithEnrolmentSchema, answer, 'new member');
+    },
+
+    async newEnrolment(memberId) {
+      const path = `/api/commune/users/${encodeURIComponent(memberId)}/enrolment`;
+      const answer = await expectOk(call('POST', path, {}));
+      return parseOrThrow(memberWithEnrolmentSchema, answer, 'enrolment');
+    },
+
+    async deactivateMember(memberId) {
+      const path = `/api/commune/users/${encodeURIComponent(memberId)}/deactivate`;
+      const answer = await expectOk(call('POST', path, {}));
+      return parseOrThrow(memberResponseSchema, answer, 'deactivate').member;
     },
 
     async listReviewLogs(params = {}) {

@@ -83,6 +83,9 @@ export function LoginPage() {
           {busy ? t('login.submitting') : t('login.submit')}
         </button>
       </form>
+      <p class="after-form">
+        <a href="/enrol">{t('enrol.link')}</a>
+      </p>
     </main>
   );
 }

@@ -6,6 +6,7 @@ import type { CommuneDirectory } from '../../../shared/schemas/review.ts';
 import type { LogRecord, LogStatus } from '../../../shared/schemas/log.ts';
 import { LOG_STATUSES } from '../../../shared/schemas/log.ts';
 import { useTranslation } from '../../use-translation.ts';
+import { StaffNav } from '../../components/StaffNav.tsx';
 import { api } from '../../api.ts';
 import { formatIsoDate } from '../../format.ts';
 import { ReviewBadge } from '../../components/StatusBadge.tsx';
@@ -89,6 +90,7 @@ export function ReviewList() {
 
   return (
     <main id="main" class="page wide">
+      <StaffNav />
       <h1>{t('review.title')}</h1>
       <form class="filters" aria-label={t('review.filters')} onSubmit={(e) => e.preventDefault()}>
         <div class="field">
