@@ -27,6 +27,7 @@ export function preloadSignIn(): Promise<unknown> {
 }
 const EnrolPage = lazy(() => import('./features/auth/EnrolPage.tsx').then((m) => m.EnrolPage));
 const TeamPage = lazy(() => import('./features/team/TeamPage.tsx').then((m) => m.TeamPage));
+const AuditPage = lazy(() => import('./features/team/AuditPage.tsx').then((m) => m.AuditPage));
 const LogFormPage = lazy(() =>
   import('./features/field/LogFormPage.tsx').then((m) => m.LogFormPage),
 );
@@ -133,6 +134,10 @@ export function App() {
           <Route
             path="/team"
             component={() => <Guard roles={['coordinator', 'admin']} page={() => <TeamPage />} />}
+          />
+          <Route
+            path="/audit"
+            component={() => <Guard roles={['coordinator', 'admin']} page={() => <AuditPage />} />}
           />
           <Route default component={NotFound} />
         </Router>

@@ -18,6 +18,7 @@ import {
   type MemberState,
 } from '../shared/schemas/accounts.ts';
 import type { Role } from '../shared/roles.ts';
+import { recordAudit } from './audit.ts';
 import { hashPassword } from './auth/password.ts';
 import type { Db, Queryable } from './db/index.ts';
 
@@ -144,6 +145,14 @@ export async function createMember(
     );
     if (inserted.length === 0) return { kind: 'username_taken' };
     const enrolment = await issueEnrolment(tx, id, by.id, now);
+    await recordAudit(tx, {
+      communeId: by.communeId,
+      actorId: by.id,
+      action: 'member.add',
+      targetType: 'user',
+      targetId: id,
+      at: now,
+    });
     const member = await findMember(tx, by.communeId, id, now);
     return { kind: 'ok', member: member!, enrolment };
   });
@@ -161,6 +170,14 @@ export async function resetMember(
     if (!before) return null;
     const enrolment = await issueEnrolment(tx, id, by.id, now);
     await tx.query('update app_user set active = true where id = $1', [id]);
+    await recordAudit(tx, {
+      communeId: by.communeId,
+      actorId: by.id,
+      action: 'member.newCode',
+      targetType: 'user',
+      targetId: id,
+      at: now,
+    });
     return { member: (await findMember(tx, by.communeId, id, now))!, enrolment };
   });
 }
@@ -168,7 +185,7 @@ export async function resetMember(
 /** Deactivates a member: no sign-in, sessions ended, open codes void. Null when not theirs to manage. */
 export async function deactivateMember(
   db: Db,
-  by: { communeId: string },
+  by: { id: string; communeId: string },
   id: string,
   now: Date,
 ): Promise<Member | null> {
@@ -178,6 +195,14 @@ export async function deactivateMember(
     await tx.query('update app_user set active = false where id = $1', [id]);
     await tx.query('delete from auth_session where user_id = $1', [id]);
     await tx.query('delete from enrolment_code where user_id = $1 and used_at is null', [id]);
+    await recordAudit(tx, {
+      communeId: by.communeId,
+      actorId: by.id,
+      action: 'member.deactivate',
+      targetType: 'user',
+      targetId: id,
+      at: now,
+    });
     return findMember(tx, by.communeId, id, now);
   });
 }
@@ -194,17 +219,25 @@ export async function redeemEnrolment(
 ): Promise<string | null> {
   const hash = await hashPassword(password);
   return db.transaction(async (tx) => {
-    const rows = await tx.query<{ user_id: string }>(
+    const rows = await tx.query<{ user_id: string; commune_id: string }>(
       `update enrolment_code e set used_at = $2::timestamptz
          from app_user u
         where e.code_hash = $1 and e.used_at is null and e.expires_at > $2::timestamptz
           and u.id = e.user_id and u.active
-       returning e.user_id`,
+       returning e.user_id, u.commune_id`,
       [hashEnrolmentCode(code), now.toISOString()],
     );
     const userId = rows[0]?.user_id;
     if (!userId) return null;
     await tx.query('update app_user set password_hash = $2 where id = $1', [userId, hash]);
+    await recordAudit(tx, {
+      communeId: rows[0]!.commune_id,
+      actorId: userId,
+      action: 'member.enrolled',
+      targetType: 'user',
+      targetId: userId,
+      at: now,
+    });
     return userId;
   });
 }

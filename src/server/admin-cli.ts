@@ -20,6 +20,7 @@ import * as v from 'valibot';
 import { formatEnrolmentCode, usernameSchema } from '../shared/schemas/accounts.ts';
 import { ROLES, type Role } from '../shared/roles.ts';
 import { issueEnrolment } from './accounts.ts';
+import { recordAudit } from './audit.ts';
 import { readConfig } from './config.ts';
 import type { Db, Queryable } from './db/index.ts';
 import { openDatabase } from './db/open.ts';
@@ -83,6 +84,14 @@ async function userId(db: Queryable, username: string): Promise<string> {
   ]);
   if (!rows[0]) throw new UsageError(`no account ${username}`);
   return rows[0].id;
+}
+
+async function communeOf(db: Queryable, uid: string): Promise<string> {
+  const rows = await db.query<{ commune_id: string }>(
+    'select commune_id from app_user where id = $1',
+    [uid],
+  );
+  return rows[0]!.commune_id;
 }
 
 async function run(db: Db, words: string[], flags: Map<string, string>, out: (l: string) => void) {
@@ -186,7 +195,16 @@ async function run(db: Db, words: string[], flags: Map<string, string>, out: (l:
         [newId, username, displayName, role, communeId, role === 'volunteer' ? hamletId : null],
       );
       if (inserted.length === 0) throw new UsageError(`the username ${username} is taken`);
-      return issueEnrolment(tx, newId, null, now);
+      const issued = await issueEnrolment(tx, newId, null, now);
+      await recordAudit(tx, {
+        communeId,
+        actorId: null,
+        action: 'member.add',
+        targetType: 'user',
+        targetId: newId,
+        at: now,
+      });
+      return issued;
     });
     out(`${role} ${username} (${displayName}) of ${communeId} added`);
     for (const l of enrolmentLines(enrolment.code, enrolment.expiresAt, url)) out(l);
@@ -198,7 +216,16 @@ async function run(db: Db, words: string[], flags: Map<string, string>, out: (l:
     const enrolment = await db.transaction(async (tx) => {
       const uid = await userId(tx, username);
       await tx.query('update app_user set active = true where id = $1', [uid]);
-      return issueEnrolment(tx, uid, null, now);
+      const issued = await issueEnrolment(tx, uid, null, now);
+      await recordAudit(tx, {
+        communeId: await communeOf(tx, uid),
+        actorId: null,
+        action: 'member.newCode',
+        targetType: 'user',
+        targetId: uid,
+        at: now,
+      });
+      return issued;
     });
     out(`${username}: password cleared, sessions ended`);
     for (const l of enrolmentLines(enrolment.code, enrolment.expiresAt, url)) out(l);
@@ -212,6 +239,14 @@ async function run(db: Db, words: string[], flags: Map<string, string>, out: (l:
       await tx.query('update app_user set active = false where id = $1', [uid]);
       await tx.query('delete from auth_session where user_id = $1', [uid]);
       await tx.query('delete from enrolment_code where user_id = $1 and used_at is null', [uid]);
+      await recordAudit(tx, {
+        communeId: await communeOf(tx, uid),
+        actorId: null,
+        action: 'member.deactivate',
+        targetType: 'user',
+        targetId: uid,
+        at: now,
+      });
     });
     out(`${username} deactivated: no sign-in, sessions ended`);
     return;

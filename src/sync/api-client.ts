@@ -16,6 +16,7 @@ import {
   type MemberWithEnrolment,
   type NewMember,
 } from '../shared/schemas/accounts.ts';
+import { auditPageSchema, type AuditPage } from '../shared/schemas/audit.ts';
 import { userProfileSchema, type LoginInput, type UserProfile } from '../shared/schemas/auth.ts';
 import { logRecordSchema, type LogRecord, type LogStatus } from '../shared/schemas/log.ts';
 import {
@@ -123,6 +124,8 @@ export interface ApiClient {
    */
   enrol(input: EnrolInput): Promise<UserProfile>;
   communeDirectory(): Promise<CommuneDirectory>;
+  /** One page of the commune's audit log, newest first. */
+  listAudit(cursor?: string): Promise<AuditPage>;
   /** The accounts the coordinator manages. */
   listMembers(): Promise<Member[]>;
   /** @throws ApiValidationError (409 `username` taken; 400 field problems) */
@@ -347,6 +350,12 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
     async communeDirectory() {
       const answer = await expectOk(call('GET', '/api/commune'));
       return parseOrThrow(communeDirectorySchema, answer, 'commune');
+    },
+
+    async listAudit(cursor) {
+      const qs = cursor ? `?cursor=${encodeURIComponent(cursor)}` : '';
+      const answer = await expectOk(call('GET', `/api/commune/audit${qs}`));
+      return parseOrThrow(auditPageSchema, answer, 'audit');
     },
 
     async listMembers() {

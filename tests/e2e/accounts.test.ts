@@ -3,7 +3,8 @@
  * volunteer and gets a one-time code with its QR code; the volunteer
  * activates the account on their phone with it and sets a password; a new
  * code (forgotten password) arrives through the QR link; the coordinator
- * locks the account and its owner can no longer sign in. No accessibility
+ * locks the account and its owner can no longer sign in; the activity log
+ * tells it all. No accessibility
  * violation on the pages involved.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +119,19 @@ describe('accounts: add, activate, reset, lock', () => {
     await page.getByRole('button', { name: 'Đồng ý' }).click();
     await page.getByText('Đã khoá tài khoản của Hà Thị Mai.').waitFor();
     await expect.poll(() => memberRow(page, 'Hà Thị Mai').textContent()).toContain('Đã khoá');
+
+    // The activity log tells the story, newest first.
+    await page.getByRole('link', { name: 'Nhật ký' }).click();
+    await page.getByRole('heading', { name: 'Nhật ký', level: 1 }).waitFor();
+    const rows = page.getByRole('table').getByRole('row');
+    await expect
+      .poll(() => rows.nth(1).textContent())
+      .toContain('Nguyễn Thị Hoa đã khoá tài khoản của Hà Thị Mai');
+    const story = (await rows.allTextContents()).join('\n');
+    expect(story).toContain('Nguyễn Thị Hoa đã cấp mã kích hoạt mới cho Hà Thị Mai');
+    expect(story).toContain('Hà Thị Mai đã kích hoạt tài khoản của mình');
+    expect(story).toContain('Nguyễn Thị Hoa đã thêm tổ viên Hà Thị Mai');
+    expect(await seriousViolations(page)).toEqual([]);
 
     const stranger = await openPhone();
     try {

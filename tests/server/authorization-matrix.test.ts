@@ -64,6 +64,8 @@ interface Route {
   amendment?: boolean;
   /** Build a pending volunteer account too; the marker is its username. */
   member?: boolean;
+  /** The coordinator returns the log first, with the marker as the comment (an audit event). */
+  audited?: boolean;
   request(f: Fixture, actor: Actor): { path: string } & Omit<RequestOptions, 'cookie'>;
   expect: Record<Actor, Outcome>;
   /** A 2xx that still refuses (a push result `rejected: forbidden`). */
@@ -151,6 +153,11 @@ const POLICY: Record<string, Route> = {
       json: { code: f.member!.code, password: 'mat-khau-moi' },
     }),
     expect: everyone('sees'),
+  },
+  'GET /api/commune/audit': {
+    audited: true,
+    request: () => ({ path: '/api/commune/audit' }),
+    expect: communeStaff('ok'),
   },
   'GET /api/commune/users': {
     member: true,
@@ -338,6 +345,14 @@ describe.each(availableBackends())('authorization matrix (%s)', (backend) => {
       if (out.kind !== 'ok') throw new Error(out.kind);
       f.member = { id: out.member.id, username, code: out.enrolment.code };
       f.marker = username;
+    }
+    if (route.audited) {
+      const returned = await s.request(`/api/review/logs/${f.logId}/decision`, {
+        cookie: coordinatorCookie,
+        json: { decision: 'return', expectedVersion: 1, comment: `Nhận xét ${marker}` },
+      });
+      expect(returned.status).toBe(200);
+      f.version = 2;
     }
     if (route.amendment) {
       const approve = await s.request(`/api/review/logs/${f.logId}/decision`, {

@@ -18,6 +18,7 @@ export function StaffNav() {
     <nav class="staff-nav" aria-label={t('nav.navLabel')}>
       {link('/review', t('nav.review'))}
       {link('/team', t('nav.team'))}
+      {link('/audit', t('nav.audit'))}
     </nav>
   );
 }

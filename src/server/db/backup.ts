@@ -39,6 +39,7 @@ export const BACKUP_TABLES = [
   'sync_conflict',
   'login_throttle',
   'enrolment_code',
+  'audit_event',
 ] as const;
 export type BackupTable = (typeof BACKUP_TABLES)[number];
 

@@ -15,6 +15,7 @@ import {
 } from '../../shared/schemas/log.ts';
 import type { Amendment, AmendmentDecision, ReviewDecision } from '../../shared/schemas/review.ts';
 import { UUID_PATTERN } from '../../shared/ids.ts';
+import { recordAudit } from '../audit.ts';
 import type { SessionUser } from '../auth/session.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import {
@@ -175,6 +176,15 @@ export async function decideReview(
       at: now,
     });
     const updated = rowToRecord((await readForReview(tx, user, id))!);
+    await recordAudit(tx, {
+      communeId: user.communeId,
+      actorId: user.id,
+      action: a.status === 'approved' ? 'log.approve' : 'log.return',
+      targetType: 'log',
+      targetId: id,
+      ...(comment ? { detail: { comment } } : {}),
+      at: now,
+    });
     await bumpClockAndStamp(tx, user.communeId, id);
     return { kind: 'ok', log: updated };
   });
@@ -324,6 +334,14 @@ export async function decideAmendment(
       at: now,
     });
     const updated = rowToRecord((await readLogRow(tx, logId))!);
+    await recordAudit(tx, {
+      communeId: user.communeId,
+      actorId: user.id,
+      action: d.decision === 'accept' ? 'amendment.accept' : 'amendment.decline',
+      targetType: 'log',
+      targetId: logId,
+      at: now,
+    });
     await bumpClockAndStamp(tx, user.communeId, logId);
     return { kind: 'ok', log: updated, amendments: await openAmendments(tx, logId) };
   });

@@ -1,10 +1,11 @@
 /**
  * /api/commune: the coordinator's directory (hamlets and volunteers, for
- * filters) and the accounts they manage: list, add (with an enrolment code),
- * a new code (password reset), deactivate. Everything within their commune;
+ * filters), the accounts they manage (list, add with an enrolment code, a new
+ * code for a forgotten password, deactivate) and the audit log. Everything within their commune;
  * another commune's account is a 404.
  */
 import { Hono, type Context } from 'hono';
+import * as v from 'valibot';
 import { newMemberSchema } from '../../shared/schemas/accounts.ts';
 import type { CommuneDirectory } from '../../shared/schemas/review.ts';
 import { createMember, deactivateMember, listMembers, resetMember } from '../accounts.ts';
@@ -12,10 +13,14 @@ import { requireRole, requireUser } from '../auth/middleware.ts';
 import type { AppEnv, ServerContext } from '../env.ts';
 import { jsonBody, jsonContentType } from '../http/body.ts';
 import { problemResponse } from '../http/problems.ts';
-import { validJson } from '../http/validate.ts';
+import { validJson, validQuery } from '../http/validate.ts';
+import { decodeAuditCursor, listAudit } from '../audit.ts';
 import { communeHamlets } from '../users.ts';
 
 const MEMBER_MAX_BYTES = 4 * 1024;
+const auditQuerySchema = v.object({
+  cursor: v.optional(v.pipe(v.string(), v.maxLength(300, 'tooLong'))),
+});
 
 export function communeRoutes(ctx: ServerContext) {
   const notFound = (c: Context) => c.json({ error: 'not_found' as const }, 404);
@@ -48,6 +53,13 @@ export function communeRoutes(ctx: ServerContext) {
         })),
       };
       return c.json(body, 200);
+    })
+    .get('/audit', validQuery(auditQuerySchema), async (c) => {
+      const q = c.req.valid('query');
+      const cursor = q.cursor === undefined ? null : decodeAuditCursor(q.cursor);
+      if (cursor === null && q.cursor !== undefined)
+        return problemResponse(c, 400, [{ field: 'cursor', code: 'invalid' }]);
+      return c.json(await listAudit(ctx.db, c.get('user').communeId, cursor), 200);
     })
     .get('/users', async (c) => {
       return c.json(

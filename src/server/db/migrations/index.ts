@@ -9,6 +9,7 @@ import * as m0003 from './0003_residents_women.ts';
 import * as m0004 from './0004_login_throttle.ts';
 import * as m0005 from './0005_enrolment.ts';
 import * as m0006 from './0006_commune_province.ts';
+import * as m0007 from './0007_audit.ts';
 
 export interface Migration {
   version: number;
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: m0004.name, sql: m0004.sql },
   { version: 5, name: m0005.name, sql: m0005.sql },
   { version: 6, name: m0006.name, sql: m0006.sql },
+  { version: 7, name: m0007.name, sql: m0007.sql },
 ];
