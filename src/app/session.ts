@@ -135,8 +135,11 @@ async function begin(user: UserProfile): Promise<UserProfile> {
   localStorage.setItem(PROFILE_KEY, JSON.stringify(user));
   authExpired.value = false;
   if (!current || current.user.id !== user.id) await activate(user);
-  else session.value = { ...current, user };
-  current?.field?.engine?.start();
+  else {
+    session.value = { ...current, user };
+    // The same user signing in again (an expired session): their sync goes on.
+    current.field?.engine?.start();
+  }
   return user;
 }
 

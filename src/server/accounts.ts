@@ -17,6 +17,7 @@ import {
   type Member,
   type MemberState,
 } from '../shared/schemas/accounts.ts';
+import { UUID_PATTERN } from '../shared/ids.ts';
 import type { Role } from '../shared/roles.ts';
 import { recordAudit } from './audit.ts';
 import { hashPassword } from './auth/password.ts';
@@ -89,7 +90,7 @@ export async function findMember(
   id: string,
   now: Date,
 ): Promise<Member | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!UUID_PATTERN.test(id)) return null;
   const rows = await db.query<MemberRow>(
     `select ${MEMBER_COLUMNS} from app_user u
       where u.commune_id = $1 and u.id = $4::uuid and u.role = any($3::text[])`,
@@ -158,18 +159,24 @@ export async function createMember(
   });
 }
 
-/** A new code for a member of the commune (a forgotten password); null when not theirs to manage. */
+/** A new code for a member of the commune (a forgotten password); not for another commune's, nor a locked account. */
 export async function resetMember(
   db: Db,
   by: { id: string; communeId: string },
   id: string,
   now: Date,
-): Promise<{ member: Member; enrolment: Enrolment } | null> {
+): Promise<
+  | { kind: 'ok'; member: Member; enrolment: Enrolment }
+  | { kind: 'not_found' }
+  | { kind: 'deactivated' }
+> {
   return db.transaction(async (tx) => {
     const before = await findMember(tx, by.communeId, id, now);
-    if (!before) return null;
+    if (!before) return { kind: 'not_found' };
+    // A locked account stays locked: a new code would quietly let it back in.
+    if (before.state === 'deactivated') return { kind: 'deactivated' };
+    await lockUser(tx, id);
     const enrolment = await issueEnrolment(tx, id, by.id, now);
-    await tx.query('update app_user set active = true where id = $1', [id]);
     await recordAudit(tx, {
       communeId: by.communeId,
       actorId: by.id,
@@ -178,7 +185,7 @@ export async function resetMember(
       targetId: id,
       at: now,
     });
-    return { member: (await findMember(tx, by.communeId, id, now))!, enrolment };
+    return { kind: 'ok', member: (await findMember(tx, by.communeId, id, now))!, enrolment };
   });
 }
 
@@ -192,6 +199,7 @@ export async function deactivateMember(
   return db.transaction(async (tx) => {
     const before = await findMember(tx, by.communeId, id, now);
     if (!before) return null;
+    await lockUser(tx, id);
     await tx.query('update app_user set active = false where id = $1', [id]);
     await tx.query('delete from auth_session where user_id = $1', [id]);
     await tx.query('delete from enrolment_code where user_id = $1 and used_at is null', [id]);
@@ -208,36 +216,63 @@ export async function deactivateMember(
 }
 
 /**
- * Redeems a code: sets the password and spends the code.
- * @returns the account's id, or null when the code is unknown, used or expired
+ * Redeems a code: sets the password and spends the code. The code is looked
+ * up before the password is hashed (a wrong code costs no hashing), and the
+ * account row is locked before the code row, as everywhere else.
+ * @returns the account's id and new password hash, or null when the code is unknown, used or expired
  */
 export async function redeemEnrolment(
   db: Db,
   code: string,
   password: string,
   now: Date,
-): Promise<string | null> {
-  const hash = await hashPassword(password);
+): Promise<{ userId: string; passwordHash: string } | null> {
+  const codeHash = hashEnrolmentCode(code);
+  const open = async (q: Queryable) =>
+    (
+      await q.query<{ user_id: string }>(
+        `select user_id from enrolment_code
+          where code_hash = $1 and used_at is null and expires_at > $2::timestamptz`,
+        [codeHash, now.toISOString()],
+      )
+    )[0]?.user_id;
+  const candidate = await open(db);
+  if (!candidate) return null;
+  const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
-    const rows = await tx.query<{ user_id: string; commune_id: string }>(
-      `update enrolment_code e set used_at = $2::timestamptz
-         from app_user u
-        where e.code_hash = $1 and e.used_at is null and e.expires_at > $2::timestamptz
-          and u.id = e.user_id and u.active
-       returning e.user_id, u.commune_id`,
-      [hashEnrolmentCode(code), now.toISOString()],
+    const user = await lockUser(tx, candidate);
+    if (!user?.active) return null;
+    const spent = await tx.query(
+      `update enrolment_code set used_at = $3::timestamptz
+        where code_hash = $1 and user_id = $2 and used_at is null and expires_at > $3::timestamptz
+       returning code_hash`,
+      [codeHash, candidate, now.toISOString()],
     );
-    const userId = rows[0]?.user_id;
-    if (!userId) return null;
-    await tx.query('update app_user set password_hash = $2 where id = $1', [userId, hash]);
+    if (spent.length === 0) return null;
+    await tx.query('update app_user set password_hash = $2 where id = $1', [
+      candidate,
+      passwordHash,
+    ]);
     await recordAudit(tx, {
-      communeId: rows[0]!.commune_id,
-      actorId: userId,
+      communeId: user.commune_id,
+      actorId: candidate,
       action: 'member.enrolled',
       targetType: 'user',
-      targetId: userId,
+      targetId: candidate,
       at: now,
     });
-    return userId;
+    return { userId: candidate, passwordHash };
   });
+}
+
+/** Locks an account's row: the first lock of every account change (one order, no deadlock). */
+export async function lockUser(
+  tx: Queryable,
+  id: string,
+): Promise<{ active: boolean; commune_id: string } | null> {
+  const rows = await tx.query<{ active: boolean; commune_id: string }>(
+    'select active, commune_id from app_user where id = $1 for update',
+    [id],
+  );
+  return rows[0] ?? null;
 }

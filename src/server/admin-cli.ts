@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { formatEnrolmentCode, usernameSchema } from '../shared/schemas/accounts.ts';
 import { ROLES, type Role } from '../shared/roles.ts';
-import { issueEnrolment } from './accounts.ts';
+import { issueEnrolment, lockUser } from './accounts.ts';
 import { recordAudit } from './audit.ts';
 import { readConfig } from './config.ts';
 import type { Db, Queryable } from './db/index.ts';
@@ -215,7 +215,8 @@ async function run(db: Db, words: string[], flags: Map<string, string>, out: (l:
     const username = need(rest[0], 'username');
     const enrolment = await db.transaction(async (tx) => {
       const uid = await userId(tx, username);
-      await tx.query('update app_user set active = true where id = $1', [uid]);
+      const locked = await lockUser(tx, uid);
+      if (!locked?.active) throw new UsageError(`${username} is deactivated: nothing done`);
       const issued = await issueEnrolment(tx, uid, null, now);
       await recordAudit(tx, {
         communeId: await communeOf(tx, uid),
@@ -236,6 +237,7 @@ async function run(db: Db, words: string[], flags: Map<string, string>, out: (l:
     const username = need(rest[0], 'username');
     await db.transaction(async (tx) => {
       const uid = await userId(tx, username);
+      await lockUser(tx, uid);
       await tx.query('update app_user set active = false where id = $1', [uid]);
       await tx.query('delete from auth_session where user_id = $1', [uid]);
       await tx.query('delete from enrolment_code where user_id = $1 and used_at is null', [uid]);

@@ -55,7 +55,7 @@ export function createApp(deps: AppDeps) {
 
   const app = new Hono<AppEnv>()
     // CSP, no framing, no referrer, HSTS over TLS (docs/SECURITY.md "Headers").
-    .use('*', securityHeaders())
+    .use('*', securityHeaders(ctx.trustProxy))
     // JSON answers gzipped when the client accepts it: a push of 100 answers
     // about 120 KB of records, which a phone on a slow network downloads
     // (PERFORMANCE.md G13). c.json sets no Content-Length, so the 1 KB threshold

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditAction, AuditEvent, AuditPage } from '../shared/schemas/audit.ts';
+import { UUID_PATTERN } from '../shared/ids.ts';
 import type { Queryable } from './db/index.ts';
 
 export const AUDIT_PAGE = 50;
@@ -47,15 +48,12 @@ interface Cursor {
 export function decodeAuditCursor(s: string): Cursor | null {
   try {
     const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
-    if (
-      c &&
-      typeof c === 'object' &&
-      typeof (c as Cursor).at === 'string' &&
-      !Number.isNaN(Date.parse((c as Cursor).at)) &&
-      typeof (c as Cursor).id === 'string' &&
-      /^[0-9a-f-]{36}$/.test((c as Cursor).id)
-    ) {
-      return { at: new Date((c as Cursor).at).toISOString(), id: (c as Cursor).id };
+    const at = typeof (c as Cursor | null)?.at === 'string' ? Date.parse((c as Cursor).at) : NaN;
+    // Only times the log can hold (a year 0 or 275760 would fail the SQL, not the request).
+    const year = new Date(at).getUTCFullYear();
+    const id = (c as Cursor | null)?.id;
+    if (year >= 2000 && year <= 2200 && typeof id === 'string' && UUID_PATTERN.test(id)) {
+      return { at: new Date(at).toISOString(), id };
     }
   } catch {
     // not base64url JSON

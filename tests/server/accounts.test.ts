@@ -190,6 +190,18 @@ describe.each(availableBackends())('accounts and enrolment (%s)', (backend) => {
     expect((await s.request('/api/auth/me', { cookie: phone })).status).toBe(401);
     expect((await login(a.member.username, 'mat-khau-sap-khoa')).status).toBe(401);
     expect((await enrol(b.enrolment.code, 'mat-khau-khong-duoc')).status).toBe(400);
+    // A new code would quietly let a locked account back in: refused, and nothing changes.
+    const reset = await s.request(`/api/commune/users/${a.member.id}/enrolment`, {
+      cookie: coordinator,
+      json: {},
+    });
+    expect(reset.status).toBe(409);
+    expect(await reset.json()).toEqual({ error: 'deactivated' });
+    expect(
+      await s.db.query('select 1 from enrolment_code where user_id = $1 and used_at is null', [
+        a.member.id,
+      ]),
+    ).toEqual([]);
   });
 
   it('manages volunteers only: not the coordinator themself, not an unknown id', async () => {

@@ -40,14 +40,24 @@ describe.each(availableBackends())('auth routes (%s)', (backend) => {
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
-  it('adds Secure when the request came over https', async () => {
-    const res = await s.request('/api/auth/login', {
+  it('adds Secure when the request came over https through a trusted proxy, only then', async () => {
+    const behindProxy = await createTestServer({ backend, trustProxy: true });
+    try {
+      const res = await behindProxy.request('/api/auth/login', {
+        json: { username: 'tnv.an', password: 'sotay-demo' },
+        headers: { 'x-forwarded-proto': 'https' },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('set-cookie')).toMatch(/Secure/);
+    } finally {
+      await behindProxy.close();
+    }
+    // Without a trusted proxy anyone could send the header: it means nothing.
+    const direct = await s.request('/api/auth/login', {
       json: { username: 'tnv.an', password: 'sotay-demo' },
       headers: { 'x-forwarded-proto': 'https' },
     });
-
-    expect(res.status).toBe(200);
-    expect(res.headers.get('set-cookie')).toMatch(/Secure/);
+    expect(direct.headers.get('set-cookie')).not.toMatch(/Secure/);
   });
 
   it('stores only the hash of the session token', async () => {

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
+import { addressBucket } from '../../src/server/auth/throttle.ts';
 import { clientAddress } from '../../src/server/http/client-address.ts';
 import { availableBackends, createTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -95,6 +96,41 @@ describe.each(availableBackends())('sign-in lockout (%s)', (backend) => {
     expect((await attempt('tnv.an', 'sotay-demo', '198.51.100.10')).status).toBe(200);
   });
 
+  it('checks at most thirty of a hundred guesses sent at once from one address across names', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => attempt(`ten.${i}`, 'sai-roi', '198.51.100.20')),
+    );
+    const counts = answers.reduce<Record<number, number>>((m, r) => {
+      m[r.status] = (m[r.status] ?? 0) + 1;
+      return m;
+    }, {});
+    expect(counts).toEqual({ 401: 30, 429: 70 });
+  });
+
+  it('counts an IPv6 address by its /64', async () => {
+    for (let i = 0; i < 30; i++) {
+      expect((await attempt(`v6.${i}`, 'sai-roi', `2001:db8:1:2::${i.toString(16)}`)).status).toBe(
+        401,
+      );
+    }
+    expect((await attempt('tnv.an', 'sotay-demo', '2001:db8:1:2:ffff::1')).status).toBe(429);
+    expect((await attempt('tnv.an', 'sotay-demo', '2001:db8:1:3::1')).status).toBe(200);
+  });
+
+  it('counts wrong enrolment codes against the address, and a right one is forgiven', async () => {
+    const enrol = (code: string, from = '198.51.100.30') =>
+      s.request('/api/auth/enrol', {
+        json: { code, password: 'mat-khau-moi' },
+        headers: { 'x-forwarded-for': from },
+      });
+    for (let i = 0; i < 30; i++)
+      expect((await enrol(`SAIMA-${String(i).padStart(5, '0')}`)).status).toBe(400);
+    const locked = await enrol('SAIMA-KHAC1');
+    expect(locked.status).toBe(429);
+    expect(locked.headers.get('retry-after')).toBe('30');
+    expect((await enrol('SAIMA-KHAC1', '198.51.100.31')).status).toBe(400);
+  });
+
   it('forgets wrong passwords after an hour without one', async () => {
     await statuses('tnv.an', 'sai-roi', 4);
     later(61 * 60_000);
@@ -104,6 +140,18 @@ describe.each(availableBackends())('sign-in lockout (%s)', (backend) => {
 });
 
 describe('the client address the lockout counts by', () => {
+  it.each([
+    ['203.0.113.7', '203.0.113.7'],
+    ['::ffff:203.0.113.7', '203.0.113.7'],
+    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
+    ['2001:DB8:1:2::9', '2001:db8:1:2::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['::1', '0:0:0:0::/64'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+  ])('puts %s in the bucket %s', (address, bucket) => {
+    expect(addressBucket(address)).toBe(bucket);
+  });
+
   const app = (trustProxy: boolean) =>
     new Hono().get('/', (c) => c.json({ address: clientAddress(c, trustProxy) }));
   const addressOf = async (trustProxy: boolean, xff: string) =>

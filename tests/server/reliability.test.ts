@@ -361,7 +361,7 @@ describe.each(availableBackends())('reliability (%s)', (backend) => {
               NO_PASSWORD,
             ],
           );
-          const token = await createSession(tx, id, new Date());
+          const token = (await createSession(tx, id, new Date()))!;
           world.users.push({
             id,
             role: u.role,

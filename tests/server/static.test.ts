@@ -192,11 +192,21 @@ describe('static files from the built app', () => {
     },
   );
 
-  it('asks browsers to keep to HTTPS when the request came through a TLS proxy', async () => {
-    const res = await app.request('/', { headers: { 'x-forwarded-proto': 'https' } });
+  it('asks browsers to keep to HTTPS when the request came through a trusted TLS proxy', async () => {
+    const behindProxy = createApp({
+      db: noDb,
+      staticDir: dir,
+      log: silentLogger,
+      curriculum: curriculumFrom([]),
+      trustProxy: true,
+    });
+    const res = await behindProxy.request('/', { headers: { 'x-forwarded-proto': 'https' } });
     expect(res.headers.get('strict-transport-security')).toBe(
       'max-age=31536000; includeSubDomains',
     );
+    // Not trusted, the header is anyone's to send.
+    const direct = await app.request('/', { headers: { 'x-forwarded-proto': 'https' } });
+    expect(direct.headers.get('strict-transport-security')).toBeNull();
   });
 
   it.each([

@@ -33,20 +33,37 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** Stores a session and returns its token. */
-export async function createSession(db: Queryable, userId: string, now: Date): Promise<string> {
+/**
+ * Stores a session and returns its token; null when the account is no longer
+ * active, or (with `passwordHash`) its password is no longer the one just
+ * checked: a reset or deactivation between the check and now wins.
+ */
+export async function createSession(
+  db: Queryable,
+  userId: string,
+  now: Date,
+  passwordHash?: string | null,
+): Promise<string | null> {
   const { token, tokenHash } = newSessionToken();
   // Housekeeping: the user's expired sessions go when a new one starts.
   await db.query('delete from auth_session where user_id = $1 and expires_at <= $2::timestamptz', [
     userId,
     now.toISOString(),
   ]);
-  await db.query(
+  const rows = await db.query(
     `insert into auth_session (token_hash, user_id, created_at, expires_at)
-     values ($1, $2, $3::timestamptz, $4::timestamptz)`,
-    [tokenHash, userId, now.toISOString(), new Date(now.getTime() + SESSION_TTL_MS).toISOString()],
+     select $1, u.id, $3::timestamptz, $4::timestamptz from app_user u
+      where u.id = $2 and u.active and ($5::text is null or u.password_hash = $5::text)
+     returning token_hash`,
+    [
+      tokenHash,
+      userId,
+      now.toISOString(),
+      new Date(now.getTime() + SESSION_TTL_MS).toISOString(),
+      passwordHash ?? null,
+    ],
   );
-  return token;
+  return rows.length > 0 ? token : null;
 }
 
 /** The active user of a token, or null when unknown, expired or deactivated. */
@@ -85,22 +102,22 @@ export async function deleteSession(db: Queryable, token: string): Promise<void>
   await db.query('delete from auth_session where token_hash = $1', [hashToken(token)]);
 }
 
-export function setSessionCookie(c: Context, token: string): void {
+export function setSessionCookie(c: Context, token: string, trustProxy: boolean): void {
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'Strict',
     path: '/api',
-    secure: isHttps(c),
+    secure: isHttps(c, trustProxy),
     maxAge: Math.floor(SESSION_TTL_MS / 1000),
   });
 }
 
-export function clearSessionCookie(c: Context): void {
+export function clearSessionCookie(c: Context, trustProxy: boolean): void {
   deleteCookie(c, SESSION_COOKIE, {
     httpOnly: true,
     sameSite: 'Strict',
     path: '/api',
-    secure: isHttps(c),
+    secure: isHttps(c, trustProxy),
   });
 }
 

@@ -7,9 +7,11 @@
  * 2 min … up to 15 min, while the password is checked, and a success lifts
  * it. An attempt is counted BEFORE the password is checked, so a burst of
  * parallel guesses gets USER_FREE_FAILURES checks, not a hundred. Per client
- * address: IP_FREE_FAILURES real failures (a commune office shares one
- * address) before the same backoff. Failures older than RESET_AFTER_MS are
- * forgotten. While locked the password is not checked at all.
+ * address (an IPv6 address by its /64, which one customer usually holds):
+ * IP_FREE_FAILURES failures (a commune office shares one address) before the
+ * same backoff, also counted on admission (so a burst across many names gets
+ * IP_FREE_FAILURES checks) and forgiven one by one on success. Failures
+ * older than RESET_AFTER_MS are forgotten. While locked nothing is checked.
  */
 import type { Db, Queryable } from '../db/index.ts';
 
@@ -34,7 +36,25 @@ type Row = {
 const ms = (t: string | Date) => new Date(t).getTime();
 
 export const userKey = (username: string) => `user:${username.normalize('NFC').toLowerCase()}`;
-export const ipKey = (address: string) => `ip:${address}`;
+export const ipKey = (address: string) => `ip:${addressBucket(address)}`;
+
+/** An IPv4 address as it is; an IPv6 one by its first 64 bits (IPv4-mapped ones as IPv4). */
+export function addressBucket(address: string): string {
+  const a = address.trim().toLowerCase();
+  if (!a.includes(':')) return a;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
+  if (mapped) return mapped[1]!;
+  const [head = '', tail = ''] = a.split('%')[0]!.split('::');
+  const left = head ? head.split(':') : [];
+  const right = a.includes('::') ? (tail ? tail.split(':') : []) : [];
+  const groups = a.includes('::')
+    ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (parseInt(g, 16) || 0).toString(16))
+    .join(':')}::/64`;
+}
 
 async function lockRow(tx: Queryable, key: string, now: Date): Promise<Row> {
   await tx.query(
@@ -97,27 +117,42 @@ export async function admitAttempt(
     const failures = counted(user, now);
     const lock = lockMs(failures, USER_FREE_FAILURES);
     await write(tx, userKey(username), failures, lock > 0 ? now.getTime() + lock : null, now);
+    if (ip && address !== null) await countAddress(tx, address, ip, now);
     return { allowed: true };
   });
 }
 
-/** Before an enrolment code is checked: refuses while the address is locked (codes have no name to count by). */
+/** Counts an attempt against the address before it is checked (forgiven on success). */
+async function countAddress(tx: Queryable, address: string, row: Row, now: Date): Promise<void> {
+  const failures = counted(row, now);
+  const lock = lockMs(failures, IP_FREE_FAILURES);
+  await write(tx, ipKey(address), failures, lock > 0 ? now.getTime() + lock : null, now);
+}
+
+/** After a success: the address's provisional count of this attempt is taken back. */
+export async function forgiveAddress(db: Queryable, address: string | null): Promise<void> {
+  if (address === null) return;
+  await db.query(
+    `update login_throttle
+        set failures = greatest(failures - 1, 0),
+            locked_until = case when failures - 1 < $2 then null else locked_until end
+      where key = $1`,
+    [ipKey(address), IP_FREE_FAILURES],
+  );
+}
+
+/**
+ * Before an enrolment code is checked: refuses while the address is locked,
+ * else counts the attempt against it (codes have no name to count by).
+ */
 export async function admitAddress(db: Db, address: string | null, now: Date): Promise<Admission> {
   if (address === null) return { allowed: true };
   return db.transaction(async (tx) => {
-    const wait = waitOf(await lockRow(tx, ipKey(address), now), now);
-    return wait > 0 ? { allowed: false, retryAfterMs: wait } : { allowed: true };
-  });
-}
-
-/** After a wrong password or code: the address's count (a name's was counted on admission). */
-export async function recordFailure(db: Db, address: string | null, now: Date): Promise<void> {
-  if (address === null) return;
-  await db.transaction(async (tx) => {
     const ip = await lockRow(tx, ipKey(address), now);
-    const failures = counted(ip, now);
-    const lock = lockMs(failures, IP_FREE_FAILURES);
-    await write(tx, ipKey(address), failures, lock > 0 ? now.getTime() + lock : null, now);
+    const wait = waitOf(ip, now);
+    if (wait > 0) return { allowed: false, retryAfterMs: wait };
+    await countAddress(tx, address, ip, now);
+    return { allowed: true };
   });
 }
 

@@ -3,15 +3,22 @@
  * Content-Security-Policy (our own scripts, styles, images and API only; no
  * inline script or style, no plugins, no framing), no referrer, no MIME
  * sniffing, no powerful browser features, and HSTS when the request came
- * over TLS (directly or through a proxy that says so).
+ * over TLS (directly or through a trusted proxy that says so).
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
 
-/** Whether the request reached us over HTTPS (directly or via a proxy). */
-export function isHttps(c: Context): boolean {
-  if (c.req.header('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase() === 'https') {
+/**
+ * Whether the request reached us over HTTPS: directly, or through a trusted
+ * reverse proxy that says so (`X-Forwarded-Proto`; anyone can send it, so it
+ * counts only with SOTAY_TRUST_PROXY=1).
+ */
+export function isHttps(c: Context, trustProxy: boolean): boolean {
+  if (
+    trustProxy &&
+    c.req.header('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase() === 'https'
+  ) {
     return true;
   }
   return new URL(c.req.url).protocol === 'https:';
@@ -23,7 +30,7 @@ const NONE = ["'none'"];
 /** One year, as browsers' preload lists ask. */
 export const HSTS = 'max-age=31536000; includeSubDomains';
 
-export function securityHeaders(): MiddlewareHandler {
+export function securityHeaders(trustProxy: boolean): MiddlewareHandler {
   const headers = secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: SELF,
@@ -58,6 +65,6 @@ export function securityHeaders(): MiddlewareHandler {
   });
   return createMiddleware(async (c, next) => {
     await headers(c, next);
-    if (isHttps(c)) c.header('Strict-Transport-Security', HSTS);
+    if (isHttps(c, trustProxy)) c.header('Strict-Transport-Security', HSTS);
   });
 }

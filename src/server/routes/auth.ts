@@ -4,7 +4,7 @@ import { enrolSchema } from '../../shared/schemas/accounts.ts';
 import { loginSchema } from '../../shared/schemas/auth.ts';
 import { requireUser } from '../auth/middleware.ts';
 import { dummyPasswordHash, verifyPassword } from '../auth/password.ts';
-import { admitAddress, admitAttempt, recordFailure, recordSuccess } from '../auth/throttle.ts';
+import { admitAddress, admitAttempt, forgiveAddress, recordSuccess } from '../auth/throttle.ts';
 import { redeemEnrolment } from '../accounts.ts';
 import {
   clearSessionCookie,
@@ -43,15 +43,15 @@ export function authRoutes(ctx: ServerContext) {
       const row = rows[0];
       // Verify against a dummy hash for unknown users: same timing either way.
       const ok = await verifyPassword(password, row?.password_hash ?? (await dummyPasswordHash()));
-      if (!row || !ok) {
-        await recordFailure(ctx.db, address, now);
-        return c.json({ error: 'bad_credentials' as const }, 401);
-      }
+      if (!row || !ok) return c.json({ error: 'bad_credentials' as const }, 401);
       await recordSuccess(ctx.db, username, now);
-      const token = await createSession(ctx.db, row.id, now);
+      await forgiveAddress(ctx.db, address);
+      // Only while the password checked is still the account's (a reset may have cleared it since).
+      const token = await createSession(ctx.db, row.id, now, row.password_hash);
+      if (!token) return c.json({ error: 'bad_credentials' as const }, 401);
       const user = await userForToken(ctx.db, token, now);
       if (!user) return c.json({ error: 'bad_credentials' as const }, 401);
-      setSessionCookie(c, token);
+      setSessionCookie(c, token, ctx.trustProxy);
       return c.json({ user: await userProfile(ctx.db, user) }, 200);
     })
     .post('/enrol', jsonBody({ maxBytes: LOGIN_MAX_BYTES }), validJson(enrolSchema), async (c) => {
@@ -64,21 +64,20 @@ export function authRoutes(ctx: ServerContext) {
         c.header('Retry-After', String(retryAfterSeconds));
         return c.json({ error: 'too_many_attempts' as const, retryAfterSeconds }, 429);
       }
-      const userId = await redeemEnrolment(ctx.db, code, password, now);
-      if (!userId) {
-        await recordFailure(ctx.db, address, now);
+      const redeemed = await redeemEnrolment(ctx.db, code, password, now);
+      if (!redeemed) return problemResponse(c, 400, [{ field: 'code', code: 'enrolmentCode' }]);
+      await forgiveAddress(ctx.db, address);
+      const token = await createSession(ctx.db, redeemed.userId, now, redeemed.passwordHash);
+      const user = token ? await userForToken(ctx.db, token, now) : null;
+      if (!user || !token)
         return problemResponse(c, 400, [{ field: 'code', code: 'enrolmentCode' }]);
-      }
-      const token = await createSession(ctx.db, userId, now);
-      const user = await userForToken(ctx.db, token, now);
-      if (!user) return problemResponse(c, 400, [{ field: 'code', code: 'enrolmentCode' }]);
-      setSessionCookie(c, token);
+      setSessionCookie(c, token, ctx.trustProxy);
       return c.json({ user: await userProfile(ctx.db, user) }, 200);
     })
     .post('/logout', jsonContentType, requireUser(ctx), async (c) => {
       const token = sessionToken(c);
       if (token) await deleteSession(ctx.db, token);
-      clearSessionCookie(c);
+      clearSessionCookie(c, ctx.trustProxy);
       return c.body(null, 204);
     })
     .get('/me', requireUser(ctx), async (c) => {

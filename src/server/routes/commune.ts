@@ -82,7 +82,9 @@ export function communeRoutes(ctx: ServerContext) {
     )
     .post('/users/:id/enrolment', jsonContentType, async (c) => {
       const out = await resetMember(ctx.db, c.get('user'), c.req.param('id'), ctx.now());
-      return out ? c.json(out, 200) : notFound(c);
+      if (out.kind === 'not_found') return notFound(c);
+      if (out.kind === 'deactivated') return c.json({ error: 'deactivated' as const }, 409);
+      return c.json({ member: out.member, enrolment: out.enrolment }, 200);
     })
     .post('/users/:id/deactivate', jsonContentType, async (c) => {
       const member = await deactivateMember(ctx.db, c.get('user'), c.req.param('id'), ctx.now());

@@ -23,7 +23,12 @@ export function EnrolPage() {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
 
   useEffect(() => {
-    const fromLink = decodeURIComponent(window.location.hash.slice(1));
+    let fromLink = window.location.hash.slice(1);
+    try {
+      fromLink = decodeURIComponent(fromLink);
+    } catch {
+      // A mangled link: shown as it is, the server will say the code is wrong.
+    }
     if (fromLink) {
       setCode(fromLink);
       // The code stays out of the history once read.

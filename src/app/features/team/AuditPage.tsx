@@ -30,14 +30,18 @@ export function AuditPage() {
     };
   }, [attempt]);
 
+  const [loadingMore, setLoadingMore] = useState(false);
   async function more() {
-    if (!cursor) return;
+    if (!cursor || loadingMore) return;
+    setLoadingMore(true);
     try {
       const page = await api.listAudit(cursor);
       setEvents((prev) => [...(prev ?? []), ...page.events]);
       setCursor(page.nextCursor);
     } catch {
       setFailed(true);
+    } finally {
+      setLoadingMore(false);
     }
   }
 
@@ -89,7 +93,7 @@ export function AuditPage() {
         </table>
       )}
       {cursor && (
-        <button type="button" class="btn" onClick={() => void more()}>
+        <button type="button" class="btn" disabled={loadingMore} onClick={() => void more()}>
           {t('audit.more')}
         </button>
       )}

@@ -82,7 +82,8 @@ export function TeamPage() {
       setUsername('');
       refresh();
     } catch (err) {
-      if (err instanceof ApiValidationError) {
+      // Problems about a field go under it; any other (a body the server refused whole) above.
+      if (err instanceof ApiValidationError && err.problems.every((p) => p.field !== '')) {
         setErrors(Object.fromEntries(err.problems.map((p) => [p.field, p.message])));
       } else setActionError(true);
     } finally {
@@ -91,9 +92,10 @@ export function TeamPage() {
   }
 
   async function onConfirm() {
-    if (!pending) return;
+    if (!pending || busy) return;
     const { kind, member } = pending;
     setPending(null);
+    setBusy(true);
     setNotice(null);
     setActionError(false);
     try {
@@ -111,6 +113,8 @@ export function TeamPage() {
       refresh();
     } catch {
       setActionError(true);
+    } finally {
+      setBusy(false);
     }
   }
 
@@ -179,16 +183,20 @@ export function TeamPage() {
                   )}
                 </td>
                 <td class="row-actions">
-                  <button
-                    type="button"
-                    class="btn small"
-                    aria-label={t('team.newCodeFor', { name: m.displayName })}
-                    onClick={() => setPending({ kind: 'reset', member: m })}
-                  >
-                    {t('team.newCode')}
-                  </button>
                   {m.state !== 'deactivated' && (
                     <button
+                      type="button"
+                      class="btn small"
+                      disabled={busy}
+                      aria-label={t('team.newCodeFor', { name: m.displayName })}
+                      onClick={() => setPending({ kind: 'reset', member: m })}
+                    >
+                      {t('team.newCode')}
+                    </button>
+                  )}
+                  {m.state !== 'deactivated' && (
+                    <button
+                      disabled={busy}
                       type="button"
                       class="btn small danger"
                       aria-label={t('team.deactivateFor', { name: m.displayName })}
