@@ -58,7 +58,6 @@ export function securityHeaders(trustProxy: boolean): MiddlewareHandler {
       geolocation: [],
       payment: [],
       usb: [],
-      bluetooth: [],
       serial: [],
       hid: [],
     },
