@@ -25,7 +25,8 @@ import {
   type TestServer,
 } from '../helpers/server.ts';
 
-const RUNS = Number(process.env.SOTAY_FUZZ_RUNS ?? 100);
+/** Runs of each property per route: 60 in `npm test`, 600 in `npm run test:soak`. */
+const RUNS = Number(process.env.SOTAY_FUZZ_RUNS ?? (process.env.SOTAY_SOAK === '1' ? 600 : 60));
 
 /** Text meant to break something: the database, the JSON, the HTML, the limits. */
 const HOSTILE_TEXT = [
