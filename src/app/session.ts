@@ -85,9 +85,16 @@ async function startSync(user: UserProfile, db: UserDb): Promise<void> {
   engine.start();
 }
 
-/** Whether a user is remembered on this phone (read synchronously, before anything loads). */
+/**
+ * Whether a user may be remembered on this phone, read synchronously before
+ * anything loads (only whether the key is there: restoreSession parses it).
+ */
 export function hasStoredProfile(): boolean {
-  return readStoredProfile() !== null;
+  try {
+    return localStorage.getItem(PROFILE_KEY) !== null;
+  } catch {
+    return false;
+  }
 }
 
 /** Restores the last signed-in user from this phone, without the network. */

@@ -173,19 +173,59 @@ export async function resetMember(
   return db.transaction(async (tx) => {
     const before = await findMember(tx, by.communeId, id, now);
     if (!before) return { kind: 'not_found' };
-    // A locked account stays locked: a new code would quietly let it back in.
-    if (before.state === 'deactivated') return { kind: 'deactivated' };
-    await lockUser(tx, id);
-    const enrolment = await issueEnrolment(tx, id, by.id, now);
-    await recordAudit(tx, {
-      communeId: by.communeId,
-      actorId: by.id,
-      action: 'member.newCode',
-      targetType: 'user',
-      targetId: id,
-      at: now,
-    });
+    const enrolment = await newCodeFor(tx, id, by.id, now);
+    if (!enrolment) return { kind: 'deactivated' };
     return { kind: 'ok', member: (await findMember(tx, by.communeId, id, now))!, enrolment };
+  });
+}
+
+/**
+ * Within a transaction, for the app and the admin command line: a new code
+ * for an account (its row locked first), audited. Null for a locked account:
+ * a new code would quietly let it back in.
+ */
+export async function newCodeFor(
+  tx: Queryable,
+  id: string,
+  actorId: string | null,
+  now: Date,
+): Promise<Enrolment | null> {
+  const account = await lockUser(tx, id);
+  if (!account?.active) return null;
+  const enrolment = await issueEnrolment(tx, id, actorId, now);
+  await recordAudit(tx, {
+    communeId: account.commune_id,
+    actorId,
+    action: 'member.newCode',
+    targetType: 'user',
+    targetId: id,
+    at: now,
+  });
+  return enrolment;
+}
+
+/**
+ * Within a transaction, for the app and the admin command line: no sign-in
+ * from now on, sessions ended, open codes void (its row locked first), audited.
+ */
+export async function deactivateAccount(
+  tx: Queryable,
+  id: string,
+  actorId: string | null,
+  now: Date,
+): Promise<void> {
+  const account = await lockUser(tx, id);
+  if (!account) return;
+  await tx.query('update app_user set active = false where id = $1', [id]);
+  await tx.query('delete from auth_session where user_id = $1', [id]);
+  await tx.query('delete from enrolment_code where user_id = $1 and used_at is null', [id]);
+  await recordAudit(tx, {
+    communeId: account.commune_id,
+    actorId,
+    action: 'member.deactivate',
+    targetType: 'user',
+    targetId: id,
+    at: now,
   });
 }
 
@@ -199,18 +239,7 @@ export async function deactivateMember(
   return db.transaction(async (tx) => {
     const before = await findMember(tx, by.communeId, id, now);
     if (!before) return null;
-    await lockUser(tx, id);
-    await tx.query('update app_user set active = false where id = $1', [id]);
-    await tx.query('delete from auth_session where user_id = $1', [id]);
-    await tx.query('delete from enrolment_code where user_id = $1 and used_at is null', [id]);
-    await recordAudit(tx, {
-      communeId: by.communeId,
-      actorId: by.id,
-      action: 'member.deactivate',
-      targetType: 'user',
-      targetId: id,
-      at: now,
-    });
+    await deactivateAccount(tx, id, by.id, now);
     return findMember(tx, by.communeId, id, now);
   });
 }

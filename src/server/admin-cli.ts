@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { formatEnrolmentCode, usernameSchema } from '../shared/schemas/accounts.ts';
 import { ROLES, type Role } from '../shared/roles.ts';
-import { issueEnrolment, lockUser } from './accounts.ts';
+import { deactivateAccount, issueEnrolment, newCodeFor } from './accounts.ts';
 import { recordAudit } from './audit.ts';
 import { readConfig } from './config.ts';
 import type { Db, Queryable } from './db/index.ts';
@@ -84,14 +84,6 @@ async function userId(db: Queryable, username: string): Promise<string> {
   ]);
   if (!rows[0]) throw new UsageError(`no account ${username}`);
   return rows[0].id;
-}
-
-async function communeOf(db: Queryable, uid: string): Promise<string> {
-  const rows = await db.query<{ commune_id: string }>(
-    'select commune_id from app_user where id = $1',
-    [uid],
-  );
-  return rows[0]!.commune_id;
 }
 
 async function run(db: Db, words: string[], flags: Map<string, string>, out: (l: string) => void) {
@@ -214,18 +206,8 @@ async function run(db: Db, words: string[], flags: Map<string, string>, out: (l:
   if (noun === 'user' && verb === 'reset') {
     const username = need(rest[0], 'username');
     const enrolment = await db.transaction(async (tx) => {
-      const uid = await userId(tx, username);
-      const locked = await lockUser(tx, uid);
-      if (!locked?.active) throw new UsageError(`${username} is deactivated: nothing done`);
-      const issued = await issueEnrolment(tx, uid, null, now);
-      await recordAudit(tx, {
-        communeId: await communeOf(tx, uid),
-        actorId: null,
-        action: 'member.newCode',
-        targetType: 'user',
-        targetId: uid,
-        at: now,
-      });
+      const issued = await newCodeFor(tx, await userId(tx, username), null, now);
+      if (!issued) throw new UsageError(`${username} is deactivated: nothing done`);
       return issued;
     });
     out(`${username}: password cleared, sessions ended`);
@@ -235,21 +217,9 @@ async function run(db: Db, words: string[], flags: Map<string, string>, out: (l:
 
   if (noun === 'user' && verb === 'deactivate') {
     const username = need(rest[0], 'username');
-    await db.transaction(async (tx) => {
-      const uid = await userId(tx, username);
-      await lockUser(tx, uid);
-      await tx.query('update app_user set active = false where id = $1', [uid]);
-      await tx.query('delete from auth_session where user_id = $1', [uid]);
-      await tx.query('delete from enrolment_code where user_id = $1 and used_at is null', [uid]);
-      await recordAudit(tx, {
-        communeId: await communeOf(tx, uid),
-        actorId: null,
-        action: 'member.deactivate',
-        targetType: 'user',
-        targetId: uid,
-        at: now,
-      });
-    });
+    await db.transaction(async (tx) =>
+      deactivateAccount(tx, await userId(tx, username), null, now),
+    );
     out(`${username} deactivated: no sign-in, sessions ended`);
     return;
   }

@@ -1,5 +1,5 @@
 /** /api/auth: login (with the lockout of auth/throttle.ts), enrolment (accounts.ts), logout, me. */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { enrolSchema } from '../../shared/schemas/accounts.ts';
 import { loginSchema } from '../../shared/schemas/auth.ts';
 import { requireUser } from '../auth/middleware.ts';
@@ -23,6 +23,13 @@ import { userProfile } from '../users.ts';
 
 const LOGIN_MAX_BYTES = 4 * 1024;
 
+/** 429 with `Retry-After`: locked by the lockout of auth/throttle.ts. */
+function tooManyAttempts(c: Context, retryAfterMs: number) {
+  const retryAfterSeconds = Math.ceil(retryAfterMs / 1000);
+  c.header('Retry-After', String(retryAfterSeconds));
+  return c.json({ error: 'too_many_attempts' as const, retryAfterSeconds }, 429);
+}
+
 export function authRoutes(ctx: ServerContext) {
   return new Hono<AppEnv>()
     .post('/login', jsonBody({ maxBytes: LOGIN_MAX_BYTES }), validJson(loginSchema), async (c) => {
@@ -31,11 +38,7 @@ export function authRoutes(ctx: ServerContext) {
       const address = clientAddress(c, ctx.trustProxy);
       // Locked (too many wrong passwords for this name or from this address): no check at all.
       const admission = await admitAttempt(ctx.db, username, address, now);
-      if (!admission.allowed) {
-        const retryAfterSeconds = Math.ceil(admission.retryAfterMs / 1000);
-        c.header('Retry-After', String(retryAfterSeconds));
-        return c.json({ error: 'too_many_attempts' as const, retryAfterSeconds }, 429);
-      }
+      if (!admission.allowed) return tooManyAttempts(c, admission.retryAfterMs);
       const rows = await ctx.db.query<{ id: string; password_hash: string | null }>(
         'select id, password_hash from app_user where username = $1 and active',
         [username],
@@ -59,11 +62,7 @@ export function authRoutes(ctx: ServerContext) {
       const now = ctx.now();
       const address = clientAddress(c, ctx.trustProxy);
       const admission = await admitAddress(ctx.db, address, now);
-      if (!admission.allowed) {
-        const retryAfterSeconds = Math.ceil(admission.retryAfterMs / 1000);
-        c.header('Retry-After', String(retryAfterSeconds));
-        return c.json({ error: 'too_many_attempts' as const, retryAfterSeconds }, 429);
-      }
+      if (!admission.allowed) return tooManyAttempts(c, admission.retryAfterMs);
       const redeemed = await redeemEnrolment(ctx.db, code, password, now);
       if (!redeemed) return problemResponse(c, 400, [{ field: 'code', code: 'enrolmentCode' }]);
       await forgiveAddress(ctx.db, address);
