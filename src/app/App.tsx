@@ -5,6 +5,15 @@ import { useTranslation } from './use-translation.ts';
 import { Header } from './components/Header.tsx';
 import { FieldHome } from './features/field/FieldHome.tsx';
 import { session, versionChanged } from './session.ts';
+import {
+  COMMUNE_ROLES,
+  FIELD_ROLES,
+  homePath,
+  PROVINCE_ROLES,
+  REVIEW_ROLES,
+  TEAM_ROLES,
+  type Role,
+} from '../shared/roles.ts';
 import { useLater } from './use-later.ts';
 
 const loadLoginPage = () => import('./features/auth/LoginPage.tsx');
@@ -28,6 +37,9 @@ export function preloadSignIn(): Promise<unknown> {
 const EnrolPage = lazy(() => import('./features/auth/EnrolPage.tsx').then((m) => m.EnrolPage));
 const TeamPage = lazy(() => import('./features/team/TeamPage.tsx').then((m) => m.TeamPage));
 const AuditPage = lazy(() => import('./features/team/AuditPage.tsx').then((m) => m.AuditPage));
+const ProvincePage = lazy(() =>
+  import('./features/province/ProvincePage.tsx').then((m) => m.ProvincePage),
+);
 const LogFormPage = lazy(() =>
   import('./features/field/LogFormPage.tsx').then((m) => m.LogFormPage),
 );
@@ -45,13 +57,13 @@ function Home() {
   const s = session.value;
   useEffect(() => {
     if (!s) route('/login', true);
-    else route(s.user.role === 'volunteer' ? '/field' : '/review', true);
+    else route(homePath(s.user.role), true);
   }, [s, route]);
   return null;
 }
 
 /** Renders `page` only for a signed-in user with one of `roles`. */
-function Guard({ roles, page }: { roles: string[]; page: () => preact.JSX.Element }) {
+function Guard({ roles, page }: { roles: readonly Role[]; page: () => preact.JSX.Element }) {
   const { route } = useLocation();
   const s = session.value;
   const allowed = s !== null && roles.includes(s.user.role);
@@ -107,37 +119,39 @@ export function App() {
           <Route path="/enrol" component={EnrolPage} />
           <Route
             path="/field"
-            component={() => <Guard roles={['volunteer']} page={() => <FieldHome />} />}
+            component={() => <Guard roles={FIELD_ROLES} page={() => <FieldHome />} />}
           />
           <Route
             path="/field/new"
-            component={() => <Guard roles={['volunteer']} page={() => <LogFormPage />} />}
+            component={() => <Guard roles={FIELD_ROLES} page={() => <LogFormPage />} />}
           />
           <Route
             path="/field/attention"
-            component={() => <Guard roles={['volunteer']} page={() => <AttentionPage />} />}
+            component={() => <Guard roles={FIELD_ROLES} page={() => <AttentionPage />} />}
           />
           <Route
             path="/field/log/:id"
-            component={() => <Guard roles={['volunteer']} page={() => <LogFormPage />} />}
+            component={() => <Guard roles={FIELD_ROLES} page={() => <LogFormPage />} />}
           />
           <Route
             path="/review"
-            component={() => <Guard roles={['coordinator', 'admin']} page={() => <ReviewList />} />}
+            component={() => <Guard roles={REVIEW_ROLES} page={() => <ReviewList />} />}
           />
           <Route
             path="/review/:id"
-            component={() => (
-              <Guard roles={['coordinator', 'admin']} page={() => <ReviewDetail />} />
-            )}
+            component={() => <Guard roles={REVIEW_ROLES} page={() => <ReviewDetail />} />}
           />
           <Route
             path="/team"
-            component={() => <Guard roles={['coordinator', 'admin']} page={() => <TeamPage />} />}
+            component={() => <Guard roles={TEAM_ROLES} page={() => <TeamPage />} />}
           />
           <Route
             path="/audit"
-            component={() => <Guard roles={['coordinator', 'admin']} page={() => <AuditPage />} />}
+            component={() => <Guard roles={COMMUNE_ROLES} page={() => <AuditPage />} />}
+          />
+          <Route
+            path="/province"
+            component={() => <Guard roles={PROVINCE_ROLES} page={() => <ProvincePage />} />}
           />
           <Route default component={NotFound} />
         </Router>

@@ -6,6 +6,7 @@
 import { signal } from '@preact/signals';
 import type { UserProfile } from '../shared/schemas/auth.ts';
 import { parseStoredProfile } from '../shared/stored-profile.ts';
+import { isFieldRole } from '../shared/roles.ts';
 import {
   openUserDb,
   getSyncSummary,
@@ -22,7 +23,7 @@ const loadSync = () => import('../sync/index.ts');
 
 export interface ActiveSession {
   user: UserProfile;
-  /** Present for volunteers: their on-device database and (once loaded) sync engine. */
+  /** Present for field roles (volunteers, team leads): their on-device database and (once loaded) sync engine. */
   field: { db: UserDb; engine: SyncEngine | null } | null;
 }
 
@@ -48,7 +49,7 @@ function readStoredProfile(): UserProfile | null {
 }
 
 async function activate(user: UserProfile): Promise<void> {
-  if (user.role !== 'volunteer') {
+  if (!isFieldRole(user.role)) {
     session.value = { user, field: null };
     return;
   }
@@ -107,7 +108,8 @@ export async function restoreSession(): Promise<void> {
   refreshProfile().catch((e: unknown) => console.warn('[sotay] profile refresh', e));
 }
 
-async function refreshProfile(): Promise<void> {
+/** Reads the profile again from the server (a new hamlet, a new name); offline, keeps the stored one. */
+export async function refreshProfile(): Promise<void> {
   const [{ api }, { UnauthorizedError }] = await Promise.all([loadApi(), loadSync()]);
   api.me().then(
     (fresh) => {

@@ -18,15 +18,37 @@ import {
   type MemberState,
 } from '../shared/schemas/accounts.ts';
 import { UUID_PATTERN } from '../shared/ids.ts';
+import { isHamletRole, managedRoles } from '../shared/permissions.ts';
 import type { Role } from '../shared/roles.ts';
+import { foldText } from '../domain/text-fold.ts';
 import { recordAudit } from './audit.ts';
 import { hashPassword } from './auth/password.ts';
 import type { Db, Queryable } from './db/index.ts';
 
 export const ENROLMENT_TTL_MS = 72 * 60 * 60 * 1000;
 
-/** The roles a coordinator may create and manage (hamlet level). */
-export const MANAGED_ROLES: readonly Role[] = ['volunteer'];
+/** Who manages accounts: their commune, role and (a team lead's) hamlet. */
+export interface Manager {
+  id: string;
+  communeId: string;
+  role: Role;
+  hamletId: string | null;
+}
+
+/**
+ * The accounts `by` manages, as a condition on `u` (values appended to
+ * `params`): the roles `managedRoles` gives them, in their commune, and for
+ * a team lead only their hamlet's.
+ */
+function memberScope(by: Manager, params: unknown[]): string {
+  params.push(by.communeId, [...managedRoles(by.role)]);
+  const parts = [`u.commune_id = $${params.length - 1}`, `u.role = any($${params.length}::text[])`];
+  if (by.role === 'team_lead') {
+    params.push(by.hamletId ?? '');
+    parts.push(`u.hamlet_id = $${params.length}`);
+  }
+  return parts.join(' and ');
+}
 
 export function newEnrolmentCode(): string {
   let code = '';
@@ -53,10 +75,13 @@ interface MemberRow {
   [key: string]: unknown;
 }
 
-const MEMBER_COLUMNS = `u.id, u.username, u.display_name, u.role, u.hamlet_id, u.active,
+/** The columns of a Member; `now` is the placeholder of the current time. */
+const memberColumns = (
+  now: string,
+) => `u.id, u.username, u.display_name, u.role, u.hamlet_id, u.active,
   u.password_hash is not null as has_password,
   (select max(e.expires_at) from enrolment_code e
-    where e.user_id = u.id and e.used_at is null and e.expires_at > $2::timestamptz) as enrolment_expires_at`;
+    where e.user_id = u.id and e.used_at is null and e.expires_at > ${now}::timestamptz) as enrolment_expires_at`;
 
 function toMember(r: MemberRow): Member {
   const state: MemberState = !r.active ? 'deactivated' : r.has_password ? 'active' : 'pending';
@@ -72,29 +97,31 @@ function toMember(r: MemberRow): Member {
   };
 }
 
-/** The commune's managed accounts, by hamlet and name. */
-export async function listMembers(db: Queryable, communeId: string, now: Date): Promise<Member[]> {
+/** The accounts `by` manages, coordinators first, then by hamlet and name. */
+export async function listMembers(db: Queryable, by: Manager, now: Date): Promise<Member[]> {
+  const params: unknown[] = [now.toISOString()];
+  const scope = memberScope(by, params);
   const rows = await db.query<MemberRow>(
-    `select ${MEMBER_COLUMNS} from app_user u
-      where u.commune_id = $1 and u.role = any($3::text[])
-      order by u.hamlet_id, u.display_name, u.id`,
-    [communeId, now.toISOString(), [...MANAGED_ROLES]],
+    `select ${memberColumns('$1')} from app_user u where ${scope}
+      order by u.hamlet_id nulls first, u.display_name, u.id`,
+    params,
   );
   return rows.map(toMember);
 }
 
-/** One managed account of the commune, or null (another commune's, a coordinator, no such id). */
+/** One account `by` manages, or null (another commune's or hamlet's, a higher role, no such id). */
 export async function findMember(
   db: Queryable,
-  communeId: string,
+  by: Manager,
   id: string,
   now: Date,
 ): Promise<Member | null> {
   if (!UUID_PATTERN.test(id)) return null;
+  const params: unknown[] = [id, now.toISOString()];
+  const scope = memberScope(by, params);
   const rows = await db.query<MemberRow>(
-    `select ${MEMBER_COLUMNS} from app_user u
-      where u.commune_id = $1 and u.id = $4::uuid and u.role = any($3::text[])`,
-    [communeId, now.toISOString(), [...MANAGED_ROLES], id],
+    `select ${memberColumns('$2')} from app_user u where u.id = $1::uuid and ${scope}`,
+    params,
   );
   return rows[0] ? toMember(rows[0]) : null;
 }
@@ -122,27 +149,37 @@ export async function issueEnrolment(
 export type CreateOutcome =
   | { kind: 'ok'; member: Member; enrolment: Enrolment }
   | { kind: 'username_taken' }
+  /** Not a role `by` may create. */
+  | { kind: 'role_not_allowed' }
+  /** A hamlet role without a hamlet of `by`'s scope, or a commune role with one. */
   | { kind: 'unknown_hamlet' };
 
-/** A new volunteer of a hamlet of the commune, with their first enrolment code. */
+/** A new account `by` manages (a volunteer unless `m.role` says), with its first enrolment code. */
 export async function createMember(
   db: Db,
-  by: { id: string; communeId: string },
-  m: { displayName: string; username: string; hamletId: string },
+  by: Manager,
+  m: { displayName: string; username: string; hamletId?: string | null; role?: Role },
   now: Date,
 ): Promise<CreateOutcome> {
+  const role = m.role ?? 'volunteer';
+  if (!managedRoles(by.role).includes(role)) return { kind: 'role_not_allowed' };
+  const hamletId = m.hamletId ?? null;
+  if (isHamletRole(role) !== (hamletId !== null)) return { kind: 'unknown_hamlet' };
+  if (by.role === 'team_lead' && hamletId !== by.hamletId) return { kind: 'unknown_hamlet' };
   return db.transaction(async (tx) => {
-    const hamlet = await tx.query('select 1 from hamlet where id = $1 and commune_id = $2', [
-      m.hamletId,
-      by.communeId,
-    ]);
-    if (hamlet.length === 0) return { kind: 'unknown_hamlet' };
+    if (hamletId !== null) {
+      const hamlet = await tx.query('select 1 from hamlet where id = $1 and commune_id = $2', [
+        hamletId,
+        by.communeId,
+      ]);
+      if (hamlet.length === 0) return { kind: 'unknown_hamlet' };
+    }
     const id = randomUUID();
     const inserted = await tx.query<{ id: string }>(
       `insert into app_user (id, username, display_name, role, commune_id, hamlet_id, password_hash)
-       values ($1, $2, $3, 'volunteer', $4, $5, null)
+       values ($1, $2, $3, $4, $5, $6, null)
        on conflict (username) do nothing returning id`,
-      [id, m.username, m.displayName, by.communeId, m.hamletId],
+      [id, m.username, m.displayName, role, by.communeId, hamletId],
     );
     if (inserted.length === 0) return { kind: 'username_taken' };
     const enrolment = await issueEnrolment(tx, id, by.id, now);
@@ -154,7 +191,7 @@ export async function createMember(
       targetId: id,
       at: now,
     });
-    const member = await findMember(tx, by.communeId, id, now);
+    const member = await findMember(tx, by, id, now);
     return { kind: 'ok', member: member!, enrolment };
   });
 }
@@ -162,7 +199,7 @@ export async function createMember(
 /** A new code for a member of the commune (a forgotten password); not for another commune's, nor a locked account. */
 export async function resetMember(
   db: Db,
-  by: { id: string; communeId: string },
+  by: Manager,
   id: string,
   now: Date,
 ): Promise<
@@ -171,11 +208,11 @@ export async function resetMember(
   | { kind: 'deactivated' }
 > {
   return db.transaction(async (tx) => {
-    const before = await findMember(tx, by.communeId, id, now);
+    const before = await findMember(tx, by, id, now);
     if (!before) return { kind: 'not_found' };
     const enrolment = await newCodeFor(tx, id, by.id, now);
     if (!enrolment) return { kind: 'deactivated' };
-    return { kind: 'ok', member: (await findMember(tx, by.communeId, id, now))!, enrolment };
+    return { kind: 'ok', member: (await findMember(tx, by, id, now))!, enrolment };
   });
 }
 
@@ -193,14 +230,16 @@ export async function newCodeFor(
   const account = await lockUser(tx, id);
   if (!account?.active) return null;
   const enrolment = await issueEnrolment(tx, id, actorId, now);
-  await recordAudit(tx, {
-    communeId: account.commune_id,
-    actorId,
-    action: 'member.newCode',
-    targetType: 'user',
-    targetId: id,
-    at: now,
-  });
+  // A province viewer's account has no commune, hence no commune log to write in.
+  if (account.commune_id !== null)
+    await recordAudit(tx, {
+      communeId: account.commune_id,
+      actorId,
+      action: 'member.newCode',
+      targetType: 'user',
+      targetId: id,
+      at: now,
+    });
   return enrolment;
 }
 
@@ -219,28 +258,29 @@ export async function deactivateAccount(
   await tx.query('update app_user set active = false where id = $1', [id]);
   await tx.query('delete from auth_session where user_id = $1', [id]);
   await tx.query('delete from enrolment_code where user_id = $1 and used_at is null', [id]);
-  await recordAudit(tx, {
-    communeId: account.commune_id,
-    actorId,
-    action: 'member.deactivate',
-    targetType: 'user',
-    targetId: id,
-    at: now,
-  });
+  if (account.commune_id !== null)
+    await recordAudit(tx, {
+      communeId: account.commune_id,
+      actorId,
+      action: 'member.deactivate',
+      targetType: 'user',
+      targetId: id,
+      at: now,
+    });
 }
 
 /** Deactivates a member: no sign-in, sessions ended, open codes void. Null when not theirs to manage. */
 export async function deactivateMember(
   db: Db,
-  by: { id: string; communeId: string },
+  by: Manager,
   id: string,
   now: Date,
 ): Promise<Member | null> {
   return db.transaction(async (tx) => {
-    const before = await findMember(tx, by.communeId, id, now);
+    const before = await findMember(tx, by, id, now);
     if (!before) return null;
     await deactivateAccount(tx, id, by.id, now);
-    return findMember(tx, by.communeId, id, now);
+    return findMember(tx, by, id, now);
   });
 }
 
@@ -282,14 +322,15 @@ export async function redeemEnrolment(
       candidate,
       passwordHash,
     ]);
-    await recordAudit(tx, {
-      communeId: user.commune_id,
-      actorId: candidate,
-      action: 'member.enrolled',
-      targetType: 'user',
-      targetId: candidate,
-      at: now,
-    });
+    if (user.commune_id !== null)
+      await recordAudit(tx, {
+        communeId: user.commune_id,
+        actorId: candidate,
+        action: 'member.enrolled',
+        targetType: 'user',
+        targetId: candidate,
+        at: now,
+      });
     return { userId: candidate, passwordHash };
   });
 }
@@ -298,10 +339,58 @@ export async function redeemEnrolment(
 export async function lockUser(
   tx: Queryable,
   id: string,
-): Promise<{ active: boolean; commune_id: string } | null> {
-  const rows = await tx.query<{ active: boolean; commune_id: string }>(
+): Promise<{ active: boolean; commune_id: string | null } | null> {
+  const rows = await tx.query<{ active: boolean; commune_id: string | null }>(
     'select active, commune_id from app_user where id = $1 for update',
     [id],
   );
   return rows[0] ?? null;
+}
+
+/**
+ * A new hamlet of `by`'s commune, last in the list, audited. Its id is the
+ * commune's and the folded name's (`tan-phu-thon-moi`), made unique.
+ * @returns the hamlet, or null when the commune has one of that name (marks and case aside)
+ */
+export async function createHamlet(
+  db: Db,
+  by: Manager,
+  name: string,
+  now: Date,
+): Promise<{ id: string; name: string } | null> {
+  return db.transaction(async (tx) => {
+    // The commune row locked: two coordinators adding "Thôn Mới" at once make one.
+    await tx.query('select 1 from commune where id = $1 for update', [by.communeId]);
+    const existing = await tx.query<{ id: string; name: string; sort_order: number }>(
+      'select id, name, sort_order from hamlet where commune_id = $1',
+      [by.communeId],
+    );
+    if (existing.some((h) => foldText(h.name) === foldText(name))) return null;
+    const slug =
+      foldText(name)
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '') || 'thon';
+    const base = `${by.communeId}-${slug}`.slice(0, 56);
+    const taken = new Set(
+      (await tx.query<{ id: string }>('select id from hamlet where id like $1', [`${base}%`])).map(
+        (r) => r.id,
+      ),
+    );
+    let id = base;
+    for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+    const sortOrder = Math.max(-1, ...existing.map((h) => Number(h.sort_order))) + 1;
+    await tx.query(
+      'insert into hamlet (id, commune_id, name, sort_order) values ($1, $2, $3, $4)',
+      [id, by.communeId, name, sortOrder],
+    );
+    await recordAudit(tx, {
+      communeId: by.communeId,
+      actorId: by.id,
+      action: 'hamlet.add',
+      targetType: 'hamlet',
+      targetId: id,
+      at: now,
+    });
+    return { id, name };
+  });
 }

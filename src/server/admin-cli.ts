@@ -7,7 +7,8 @@
  *   list
  *   commune add <id> <name> [--province <name>]
  *   hamlet add <commune-id> <id> <name>
- *   user add <commune-id> <username> <display name> --role coordinator|admin|volunteer [--hamlet <id>]
+ *   user add <commune-id> <username> <display name> --role admin|coordinator|team_lead|volunteer [--hamlet <id>]
+ *   user add <province> <username> <display name> --role province_viewer
  *   user reset <username>          a new enrolment code (clears the password, ends sessions)
  *   user deactivate <username>     no sign-in, sessions ended
  *
@@ -18,6 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { formatEnrolmentCode, usernameSchema } from '../shared/schemas/accounts.ts';
+import { isHamletRole } from '../shared/permissions.ts';
 import { ROLES, type Role } from '../shared/roles.ts';
 import { deactivateAccount, issueEnrolment, newCodeFor } from './accounts.ts';
 import { recordAudit } from './audit.ts';
@@ -30,7 +32,8 @@ const USAGE = `usage: npm run admin -- <command>
   list
   commune add <id> <name> [--province <name>]
   hamlet add <commune-id> <id> <name>
-  user add <commune-id> <username> <display name> --role coordinator|admin|volunteer [--hamlet <id>]
+  user add <commune-id> <username> <display name> --role admin|coordinator|team_lead|volunteer [--hamlet <id>]
+  user add <province> <username> <display name> --role province_viewer
   user reset <username>
   user deactivate <username>
 options: --url <https://server> prints the enrolment link too`;
@@ -157,7 +160,12 @@ async function run(db: Db, words: string[], flags: Map<string, string>, out: (l:
   }
 
   if (noun === 'user' && verb === 'add') {
-    const communeId = id(rest[0], 'commune id');
+    const role = flags.get('role') as Role | undefined;
+    if (!role || !ROLES.includes(role))
+      throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+    const viewer = role === 'province_viewer';
+    const communeId = viewer ? null : id(rest[0], 'commune id');
+    const province = viewer ? need(rest[0], 'province') : null;
     const parsed = v.safeParse(usernameSchema, rest[1] ?? '');
     if (!parsed.success)
       throw new UsageError(
@@ -165,14 +173,16 @@ async function run(db: Db, words: string[], flags: Map<string, string>, out: (l:
       );
     const username = parsed.output;
     const displayName = need(rest[2], 'display name');
-    const role = flags.get('role') as Role | undefined;
-    if (!role || !ROLES.includes(role))
-      throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-    const hamletId = flags.get('hamlet') ?? null;
-    if (role === 'volunteer' && !hamletId) throw new UsageError('a volunteer needs --hamlet');
+    const hamletId = isHamletRole(role) ? (flags.get('hamlet') ?? null) : null;
+    if (isHamletRole(role) && !hamletId) throw new UsageError(`a ${role} needs --hamlet`);
     const enrolment = await db.transaction(async (tx) => {
-      const c = await tx.query('select 1 from commune where id = $1', [communeId]);
-      if (c.length === 0) throw new UsageError(`no commune ${communeId}`);
+      const c = viewer
+        ? await tx.query('select 1 from commune where province = $1', [province])
+        : await tx.query('select 1 from commune where id = $1', [communeId]);
+      if (c.length === 0)
+        throw new UsageError(
+          viewer ? `no commune in the province ${province}` : `no commune ${communeId}`,
+        );
       if (hamletId) {
         const h = await tx.query('select 1 from hamlet where id = $1 and commune_id = $2', [
           hamletId,
@@ -182,23 +192,24 @@ async function run(db: Db, words: string[], flags: Map<string, string>, out: (l:
       }
       const newId = randomUUID();
       const inserted = await tx.query(
-        `insert into app_user (id, username, display_name, role, commune_id, hamlet_id, password_hash)
-         values ($1, $2, $3, $4, $5, $6, null) on conflict (username) do nothing returning id`,
-        [newId, username, displayName, role, communeId, role === 'volunteer' ? hamletId : null],
+        `insert into app_user (id, username, display_name, role, commune_id, hamlet_id, province, password_hash)
+         values ($1, $2, $3, $4, $5, $6, $7, null) on conflict (username) do nothing returning id`,
+        [newId, username, displayName, role, communeId, hamletId, province],
       );
       if (inserted.length === 0) throw new UsageError(`the username ${username} is taken`);
       const issued = await issueEnrolment(tx, newId, null, now);
-      await recordAudit(tx, {
-        communeId,
-        actorId: null,
-        action: 'member.add',
-        targetType: 'user',
-        targetId: newId,
-        at: now,
-      });
+      if (communeId !== null)
+        await recordAudit(tx, {
+          communeId,
+          actorId: null,
+          action: 'member.add',
+          targetType: 'user',
+          targetId: newId,
+          at: now,
+        });
       return issued;
     });
-    out(`${role} ${username} (${displayName}) of ${communeId} added`);
+    out(`${role} ${username} (${displayName}) of ${communeId ?? province} added`);
     for (const l of enrolmentLines(enrolment.code, enrolment.expiresAt, url)) out(l);
     return;
   }

@@ -18,6 +18,7 @@ import { staticFiles } from './http/static.ts';
 import { authRoutes } from './routes/auth.ts';
 import { communeRoutes } from './routes/commune.ts';
 import { healthRoutes } from './routes/health.ts';
+import { provinceRoutes } from './routes/province.ts';
 import { reviewRoutes } from './routes/review.ts';
 import { syncRoutes } from './routes/sync.ts';
 
@@ -80,7 +81,8 @@ export function createApp(deps: AppDeps) {
     .route('/api/auth', authRoutes(ctx))
     .route('/api/sync', syncRoutes(ctx))
     .route('/api/commune', communeRoutes(ctx))
-    .route('/api/review', reviewRoutes(ctx));
+    .route('/api/review', reviewRoutes(ctx))
+    .route('/api/province', provinceRoutes(ctx));
 
   if (deps.staticDir !== undefined) app.use('*', staticFiles(deps.staticDir));
 

@@ -6,7 +6,7 @@
  * the commune's coordinators, newest first, in pages.
  */
 import { randomUUID } from 'node:crypto';
-import type { AuditAction, AuditEvent, AuditPage } from '../shared/schemas/audit.ts';
+import type { AuditAction, AuditEvent, AuditPage, AuditTarget } from '../shared/schemas/audit.ts';
 import { UUID_PATTERN } from '../shared/ids.ts';
 import type { Queryable } from './db/index.ts';
 
@@ -18,7 +18,7 @@ export async function recordAudit(
     communeId: string;
     actorId: string | null;
     action: AuditAction;
-    targetType: 'log' | 'user';
+    targetType: AuditTarget;
     targetId: string;
     detail?: Record<string, string>;
     at: Date;
@@ -74,7 +74,7 @@ export async function listAudit(
     at: string | Date;
     action: AuditEvent['action'];
     actor_name: string | null;
-    target_type: 'log' | 'user';
+    target_type: AuditTarget;
     target_id: string;
     target_label: string | null;
     detail: Record<string, string> | string;
@@ -82,6 +82,7 @@ export async function listAudit(
     `select e.id, e.at, e.action, a.display_name as actor_name, e.target_type, e.target_id, e.detail,
             case e.target_type
               when 'user' then (select u.display_name from app_user u where u.id::text = e.target_id)
+              when 'hamlet' then (select h.name from hamlet h where h.id = e.target_id)
               else (select au.display_name || ', ' || to_char(l.activity_date, 'DD/MM/YYYY')
                       from activity_log l join app_user au on au.id = l.author_id
                      where l.id::text = e.target_id)

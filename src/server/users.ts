@@ -37,8 +37,10 @@ export interface NewUser {
   password: string;
   displayName: string;
   role: Role;
-  communeId: string;
+  /** null for a province viewer, who names a province instead. */
+  communeId: string | null;
   hamletId?: string | null;
+  province?: string | null;
 }
 
 /**
@@ -56,8 +58,8 @@ export async function ensureUser(
   if (existing[0]) return { id: existing[0].id, created: false };
   const id = randomUUID();
   const rows = await db.query<{ id: string }>(
-    `insert into app_user (id, username, display_name, role, commune_id, hamlet_id, password_hash)
-     values ($1, $2, $3, $4, $5, $6, $7)
+    `insert into app_user (id, username, display_name, role, commune_id, hamlet_id, province, password_hash)
+     values ($1, $2, $3, $4, $5, $6, $7, $8)
      on conflict (username) do nothing returning id`,
     [
       id,
@@ -66,6 +68,7 @@ export async function ensureUser(
       u.role,
       u.communeId,
       u.hamletId ?? null,
+      u.province ?? null,
       await hashPassword(u.password),
     ],
   );
@@ -78,6 +81,19 @@ export async function ensureUser(
 
 /** What the client keeps about the signed-in user. */
 export async function userProfile(db: Queryable, user: SessionUser): Promise<UserProfile> {
+  if (user.province !== null) {
+    // A province viewer: no commune, no hamlet; the place they see is the province.
+    return {
+      id: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      role: user.role,
+      communeId: '',
+      communeName: user.province,
+      hamletId: null,
+      hamlets: [],
+    };
+  }
   const communes = await db.query<{ name: string }>('select name from commune where id = $1', [
     user.communeId,
   ]);

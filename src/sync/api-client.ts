@@ -10,6 +10,8 @@ import * as v from 'valibot';
 import {
   memberResponseSchema,
   membersResponseSchema,
+  hamletResponseSchema,
+  type NewHamlet,
   memberWithEnrolmentSchema,
   type EnrolInput,
   type Member,
@@ -17,6 +19,7 @@ import {
   type NewMember,
 } from '../shared/schemas/accounts.ts';
 import { auditPageSchema, type AuditPage } from '../shared/schemas/audit.ts';
+import { provinceSummarySchema, type ProvinceSummary } from '../shared/schemas/province.ts';
 import { userProfileSchema, type LoginInput, type UserProfile } from '../shared/schemas/auth.ts';
 import { logRecordSchema, type LogRecord, type LogStatus } from '../shared/schemas/log.ts';
 import {
@@ -134,6 +137,10 @@ export interface ApiClient {
   newEnrolment(memberId: string): Promise<MemberWithEnrolment>;
   /** @throws HttpError 404 */
   deactivateMember(memberId: string): Promise<Member>;
+  /** A new hamlet of the commune. @throws ApiValidationError (409 `name` taken) */
+  addHamlet(input: NewHamlet): Promise<{ id: string; name: string }>;
+  /** The province viewer's counts per commune for a period (default: this month). */
+  provinceSummary(period?: { from?: string; to?: string }): Promise<ProvinceSummary>;
   listReviewLogs(params?: ReviewListParams): Promise<ReviewListResponse>;
   /** @throws HttpError 404 (also for another commune's log) */
   getReviewLog(id: string): Promise<LogRecord>;
@@ -378,6 +385,20 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
       const path = `/api/commune/users/${encodeURIComponent(memberId)}/deactivate`;
       const answer = await expectOk(call('POST', path, {}));
       return parseOrThrow(memberResponseSchema, answer, 'deactivate').member;
+    },
+
+    async addHamlet(input) {
+      const answer = await expectOk(call('POST', '/api/commune/hamlets', input));
+      return parseOrThrow(hamletResponseSchema, answer, 'hamlet').hamlet;
+    },
+
+    async provinceSummary(period = {}) {
+      const q = new URLSearchParams();
+      if (period.from) q.set('from', period.from);
+      if (period.to) q.set('to', period.to);
+      const qs = q.toString();
+      const answer = await expectOk(call('GET', `/api/province/communes${qs ? `?${qs}` : ''}`));
+      return parseOrThrow(provinceSummarySchema, answer, 'province');
     },
 
     async listReviewLogs(params = {}) {

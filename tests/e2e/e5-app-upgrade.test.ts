@@ -156,11 +156,54 @@ async function untilNewVersion(tab: Page): Promise<void> {
     .toBe(true);
 }
 
+/** What each tab was doing: printed when a step of the update does not happen in time. */
+const consoleLines = new WeakMap<Page, string[]>();
+function keepConsole(page: Page): void {
+  const lines: string[] = [];
+  consoleLines.set(page, lines);
+  const t0 = Date.now();
+  const note = (s: string) => lines.push(`${((Date.now() - t0) / 1000).toFixed(1)} s ${s}`);
+  page.on('console', (m) => note(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => note(`pageerror: ${e.message}`));
+  page.on('framenavigated', (f) => {
+    if (f === page.mainFrame()) note(`navigated ${f.url()}`);
+  });
+}
+
+async function explained<T>(step: Promise<T>, tabs: Record<string, Page>): Promise<T> {
+  try {
+    return await step;
+  } catch (err) {
+    const report: string[] = [];
+    for (const [name, tab] of Object.entries(tabs)) {
+      const state = await tab
+        .evaluate(async () => {
+          const reg = await navigator.serviceWorker?.getRegistration();
+          return {
+            entry: document.querySelector('script[type="module"]')?.getAttribute('src'),
+            controller: navigator.serviceWorker?.controller?.scriptURL ?? null,
+            active: reg?.active?.state ?? null,
+            waiting: reg?.waiting?.state ?? null,
+            installing: reg?.installing?.state ?? null,
+            versionchange: sessionStorage.getItem('e5.versionchange'),
+            text: document.body.innerText.slice(0, 300),
+          };
+        })
+        .catch((e: Error) => ({ error: e.message }));
+      report.push(`${name} ${tab.url()} ${JSON.stringify(state)}`);
+      report.push(...(consoleLines.get(tab) ?? []).slice(-30).map((l) => `  ${l}`));
+    }
+    throw new Error(`${(err as Error).message}\n${report.join('\n')}`, { cause: err });
+  }
+}
+
 async function oneRun(run: number): Promise<void> {
   deploy(previous.dir, true);
   const phone: Phone = await openPhone();
   try {
     const { context } = phone;
+    context.on('page', keepConsole);
+    keepConsole(phone.page);
     await context.addInitScript(recordVersionChanges);
     const sync = await cutThenWatchPushes(context);
     const tag = `E5 lần ${run}`;
@@ -236,7 +279,7 @@ async function oneRun(run: number): Promise<void> {
         const dbs = await indexedDB.databases();
         return dbs.find((d) => d.name?.startsWith('sotay-'))?.version ?? null;
       });
-    await expect.poll(dbVersion, { timeout: 30_000 }).toBe(3);
+    await explained(expect.poll(dbVersion, { timeout: 30_000 }).toBe(3), { benchTab, tabA, tabB });
     for (const tab of [tabA, tabB]) await untilNewVersion(tab);
     await tabA.getByRole('heading', { name: 'Buổi hỗ trợ của tôi' }).waitFor();
     // The forgotten v1 tab was told and stepped aside.

@@ -3,8 +3,9 @@
  * actor, where an actor is a role in a relation to the record at stake, a log
  * An (volunteer, hamlet Đông of Xã Tân Phú) wrote: its author, another
  * volunteer of the same hamlet, of another hamlet, of another commune; the
- * commune's coordinator and admin and another commune's; and nobody signed
- * in. The routes come from the app itself (`app.routes`), so a new route
+ * team lead of An's hamlet and of another hamlet; the commune's coordinator
+ * and admin and another commune's; the viewer of An's province and of
+ * another province; and nobody signed in. The routes come from the app itself (`app.routes`), so a new route
  * without a line in POLICY fails the first test, and a new role without an
  * actor fails the second.
  *
@@ -37,10 +38,14 @@ const ACTORS = {
   sameHamletVolunteer: { role: 'volunteer', username: 'tnv.cung' },
   otherHamletVolunteer: { role: 'volunteer', username: 'tnv.binh' },
   otherCommuneVolunteer: { role: 'volunteer', username: 'tnv.khac' },
+  sameHamletTeamLead: { role: 'team_lead', username: 'totruong.dong' },
+  otherHamletTeamLead: { role: 'team_lead', username: 'totruong.tay' },
   coordinator: { role: 'coordinator', username: 'canbo.tanphu' },
   otherCommuneCoordinator: { role: 'coordinator', username: 'canbo.khac' },
   admin: { role: 'admin', username: 'quantri.tanphu' },
   otherCommuneAdmin: { role: 'admin', username: 'quantri.khac' },
+  provinceViewer: { role: 'province_viewer', username: 'tinh.dongthap' },
+  otherProvinceViewer: { role: 'province_viewer', username: 'tinh.khac' },
 } as const satisfies Record<string, { role: Role | null; username: string | null }>;
 type Actor = keyof typeof ACTORS;
 const ACTOR_KEYS = Object.keys(ACTORS) as Actor[];
@@ -72,18 +77,28 @@ interface Route {
   refusedInBody?: (body: unknown) => boolean;
   /** After a refused write: the log as it was. */
   unchanged?: (s: TestServer, f: Fixture) => Promise<void>;
+  /** What must not leak, when not the log's notes (`f.marker`). */
+  marker?: (f: Fixture) => string;
+  /** After an answer that is not refused: what the write did, where. */
+  verify?: (s: TestServer, f: Fixture, actor: Actor) => Promise<void>;
 }
 
 const everyone = (o: Outcome): Record<Actor, Outcome> =>
   Object.fromEntries(ACTOR_KEYS.map((a) => [a, o])) as Record<Actor, Outcome>;
 const signedIn = (o: Outcome) => ({ ...everyone(o), anonymous: 'denied' as const });
-/** The commune's own staff see it; another commune's get an answer without it; volunteers are refused. */
+/** The commune's own staff see it; another commune's get `other`; everyone else is refused. */
 const communeStaff = (other: Outcome): Record<Actor, Outcome> => ({
   ...everyone('denied'),
   coordinator: 'sees',
   admin: 'sees',
   otherCommuneCoordinator: other,
   otherCommuneAdmin: other,
+});
+/** As communeStaff, and the team lead of An's hamlet sees it too; another hamlet's gets `otherHamlet`. */
+const reviewers = (other: Outcome, otherHamlet: Outcome): Record<Actor, Outcome> => ({
+  ...communeStaff(other),
+  sameHamletTeamLead: 'sees',
+  otherHamletTeamLead: otherHamlet,
 });
 
 async function logState(s: TestServer, id: string) {
@@ -131,19 +146,48 @@ const POLICY: Record<string, Route> = {
     },
   },
   'GET /api/sync/pull': {
+    // A phone pulls its own user's records (a team lead's too); staff the commune's.
     request: () => ({ path: '/api/sync/pull?limit=1000' }),
     expect: {
       ...everyone('ok'),
       anonymous: 'denied',
+      provinceViewer: 'denied',
+      otherProvinceViewer: 'denied',
       author: 'sees',
       coordinator: 'sees',
       admin: 'sees',
     },
   },
   'GET /api/commune': {
-    // The marker here is An's user id (the directory lists the commune's volunteers).
+    // The directory lists the commune's field workers (a team lead: their hamlet's).
+    marker: () => anId,
     request: () => ({ path: '/api/commune' }),
-    expect: communeStaff('ok'),
+    expect: reviewers('ok', 'ok'),
+  },
+  'POST /api/commune/hamlets': {
+    // Whoever may add one adds it to their own commune (another commune's staff to theirs).
+    marker: (f) => `Thôn ${f.marker}`,
+    request: (f) => ({ path: '/api/commune/hamlets', json: { name: `Thôn ${f.marker}` } }),
+    expect: communeStaff('sees'),
+    unchanged: async (s, f) => {
+      expect(
+        await s.db.query('select 1 from hamlet where name = $1', [`Thôn ${f.marker}`]),
+      ).toEqual([]);
+    },
+    verify: async (s, f, actor) => {
+      const rows = await s.db.query<{ commune_id: string }>(
+        'select commune_id from hamlet where name = $1',
+        [`Thôn ${f.marker}`],
+      );
+      const own = actor.startsWith('otherCommune') ? OTHER_COMMUNE.id : 'tan-phu';
+      expect(rows).toEqual([{ commune_id: own }]);
+    },
+  },
+  'GET /api/province/communes': {
+    // Counts per commune of the viewer's province: Tân Phú's appear for its province only.
+    marker: () => '"communeId":"tan-phu"',
+    request: () => ({ path: '/api/province/communes?from=2025-01-01&to=2025-12-31' }),
+    expect: { ...everyone('denied'), provinceViewer: 'sees', otherProvinceViewer: 'ok' },
   },
   'POST /api/auth/enrol': {
     // Whoever holds the code is its volunteer: that is what the code is for.
@@ -162,7 +206,7 @@ const POLICY: Record<string, Route> = {
   'GET /api/commune/users': {
     member: true,
     request: () => ({ path: '/api/commune/users' }),
-    expect: communeStaff('ok'),
+    expect: reviewers('ok', 'ok'),
   },
   'POST /api/commune/users': {
     member: true,
@@ -176,9 +220,7 @@ const POLICY: Record<string, Route> = {
       },
     }),
     expect: {
-      ...communeStaff('denied'),
-      otherCommuneCoordinator: 'invalid',
-      otherCommuneAdmin: 'invalid',
+      ...reviewers('invalid', 'invalid'),
     },
     unchanged: async (s, f) => {
       const rows = await s.db.query('select 1 from app_user where username = $1', [
@@ -190,7 +232,7 @@ const POLICY: Record<string, Route> = {
   'POST /api/commune/users/:id/enrolment': {
     member: true,
     request: (f) => ({ path: `/api/commune/users/${f.member!.id}/enrolment`, json: {} }),
-    expect: communeStaff('denied'),
+    expect: reviewers('denied', 'denied'),
     unchanged: async (s, f) => {
       // The very code the case began with is still the open one.
       expect(await openCodes(s, f.member!.id)).toEqual([hashEnrolmentCode(f.member!.code)]);
@@ -199,7 +241,7 @@ const POLICY: Record<string, Route> = {
   'POST /api/commune/users/:id/deactivate': {
     member: true,
     request: (f) => ({ path: `/api/commune/users/${f.member!.id}/deactivate`, json: {} }),
-    expect: communeStaff('denied'),
+    expect: reviewers('denied', 'denied'),
     unchanged: async (s, f) => {
       const rows = await s.db.query<{ active: boolean }>(
         'select active from app_user where id = $1',
@@ -210,18 +252,18 @@ const POLICY: Record<string, Route> = {
   },
   'GET /api/review/logs': {
     request: () => ({ path: '/api/review/logs?hamletId=tan-phu-dong&limit=5' }),
-    expect: communeStaff('ok'),
+    expect: reviewers('ok', 'ok'),
   },
   'GET /api/review/logs/:id': {
     request: (f) => ({ path: `/api/review/logs/${f.logId}` }),
-    expect: communeStaff('denied'),
+    expect: reviewers('denied', 'denied'),
   },
   'POST /api/review/logs/:id/decision': {
     request: (f) => ({
       path: `/api/review/logs/${f.logId}/decision`,
       json: { decision: 'approve', expectedVersion: f.version },
     }),
-    expect: communeStaff('denied'),
+    expect: reviewers('denied', 'denied'),
     unchanged: async (s, f) => {
       expect(await logState(s, f.logId)).toMatchObject({ status: 'submitted', version: f.version });
     },
@@ -232,7 +274,7 @@ const POLICY: Record<string, Route> = {
       path: `/api/review/logs/${f.logId}/amendments/${f.amendmentId}`,
       json: { decision: 'accept', expectedVersion: f.version },
     }),
-    expect: communeStaff('denied'),
+    expect: reviewers('denied', 'denied'),
     unchanged: async (s, f) => {
       expect(await logState(s, f.logId)).toMatchObject({ status: 'approved', version: f.version });
       const open = await s.db.query('select 1 from sync_conflict where id = $1 and state = $2', [
@@ -252,6 +294,9 @@ async function openCodes(s: TestServer, userId: string): Promise<string[]> {
   return rows.map((r) => r.code_hash);
 }
 
+/** An's user id (the directory's marker), per backend. */
+let anId = '';
+
 /** The edit each case's push sends, made when its log is (it needs the log's id and version). */
 const pendingEdit = new Map<string, unknown>();
 
@@ -270,7 +315,6 @@ describe.each(availableBackends())('authorization matrix (%s)', (backend) => {
   let s: TestServer;
   let anCookie: string;
   let coordinatorCookie: string;
-  let anId: string;
   const anPhone = makeClient();
   let cases = 0;
   let day = 0;
@@ -293,6 +337,34 @@ describe.each(availableBackends())('authorization matrix (%s)', (backend) => {
         role: 'admin',
         communeId: 'tan-phu',
       });
+      for (const [username, hamletId] of [
+        ['totruong.dong', 'tan-phu-dong'],
+        ['totruong.tay', 'tan-phu-tay'],
+      ] as const) {
+        await ensureUser(tx, {
+          username,
+          password: TEST_PASSWORD,
+          displayName: `Tổ trưởng ${hamletId}`,
+          role: 'team_lead',
+          communeId: 'tan-phu',
+          hamletId,
+        });
+      }
+      await tx.query(`update commune set province = 'Tỉnh Đồng Tháp' where id = 'tan-phu'`);
+      await tx.query(`update commune set province = 'Tỉnh Khác' where id = $1`, [OTHER_COMMUNE.id]);
+      for (const [username, province] of [
+        ['tinh.dongthap', 'Tỉnh Đồng Tháp'],
+        ['tinh.khac', 'Tỉnh Khác'],
+      ] as const) {
+        await ensureUser(tx, {
+          username,
+          password: TEST_PASSWORD,
+          displayName: `Xem ${province}`,
+          role: 'province_viewer',
+          communeId: null,
+          province,
+        });
+      }
       await ensureUser(tx, {
         username: 'quantri.khac',
         password: TEST_PASSWORD,
@@ -345,7 +417,7 @@ describe.each(availableBackends())('authorization matrix (%s)', (backend) => {
       const username = `tnv.moi${backend[0]}${day}`;
       const out = await createMember(
         s.db,
-        { id: s.users.coordinator.id, communeId: 'tan-phu' },
+        { id: s.users.coordinator.id, communeId: 'tan-phu', role: 'coordinator', hamletId: null },
         { displayName: 'Tổ viên Mới', username, hamletId: 'tan-phu-dong' },
         new Date(),
       );
@@ -417,8 +489,8 @@ describe.each(availableBackends())('authorization matrix (%s)', (backend) => {
       const { path, ...options } = route.request(f, actor);
       const res = await s.request(path, { ...options, ...(cookie ? { cookie } : {}) });
       const text = await res.text();
-      // On the directory the marker is An's id; elsewhere the log's notes (or the account's name).
-      const marker = name === 'GET /api/commune' ? anId : f.marker;
+      // The log's notes (or the account's name), unless the route says what.
+      const marker = route.marker?.(f) ?? f.marker;
       const body: unknown =
         text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : null;
       const refused =
@@ -438,6 +510,8 @@ describe.each(availableBackends())('authorization matrix (%s)', (backend) => {
       if (outcome === 'denied' || outcome === 'invalid') {
         expect(text).not.toContain(marker);
         await route.unchanged?.(s, f);
+      } else {
+        await route.verify?.(s, f, actor);
       }
       cases += 1;
     });

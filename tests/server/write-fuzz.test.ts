@@ -10,6 +10,7 @@
  */
 import fc from 'fast-check';
 import * as v from 'valibot';
+import { foldText } from '../../src/domain/text-fold.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payloadHash } from '../../src/shared/hash.ts';
 import { uuidv4 } from '../../src/shared/ids.ts';
@@ -105,6 +106,7 @@ interface WriteRoute {
 }
 
 let newUsers = 0;
+let newHamlets = 0;
 
 /** One line per write route the app serves: a valid example to mutate. */
 const WRITE_ROUTES: Record<string, WriteRoute> = {
@@ -146,6 +148,10 @@ const WRITE_ROUTES: Record<string, WriteRoute> = {
       }),
   },
   'POST /api/commune/users/:id/enrolment': { as: 'canbo.tanphu', valid: () => Promise.resolve({}) },
+  'POST /api/commune/hamlets': {
+    as: 'canbo.tanphu',
+    valid: () => Promise.resolve({ name: `Thôn Thử ${++newHamlets}` }),
+  },
   'POST /api/commune/users/:id/deactivate': {
     as: 'canbo.tanphu',
     valid: () => Promise.resolve({}),
@@ -216,7 +222,7 @@ describe.each(availableBackends())('fuzzing the write routes (%s)', (backend) =>
     amendmentId = rows[0]!.id;
     const member = await createMember(
       s.db,
-      { id: s.users.coordinator.id, communeId: 'tan-phu' },
+      { id: s.users.coordinator.id, communeId: 'tan-phu', role: 'coordinator', hamletId: null },
       { displayName: 'Tổ viên Thử', username: 'tnv.thu', hamletId: 'tan-phu-dong' },
       new Date(),
     );
@@ -373,6 +379,17 @@ describe.each(availableBackends())('fuzzing the write routes (%s)', (backend) =>
         !u.display_name.isWellFormed(),
     );
     expect(badUsers).toEqual([]);
+    // Every hamlet has a name as the schema allows, and no two of a commune share one.
+    const hamlets = await s.db.query<{ commune_id: string; name: string }>(
+      'select commune_id, name from hamlet',
+    );
+    const badHamlets = hamlets.filter(
+      (h) =>
+        h.name.trim() !== h.name || h.name === '' || h.name.length > 80 || !h.name.isWellFormed(),
+    );
+    expect(badHamlets).toEqual([]);
+    const names = hamlets.map((h) => `${h.commune_id}/${foldText(h.name)}`);
+    expect(names.length).toBe(new Set(names).size);
     // Every push that was answered "applied" left a log: nothing half-written.
     const orphans = await s.db.query(
       `select 1 from processed_mutation pm

@@ -1,14 +1,20 @@
 /**
- * The commune official's pages, at the top of each of them (not in the
- * header: the volunteer's first screen does not carry it, PERFORMANCE.md G1).
+ * The reviewer's pages, at the top of each of them (not in the header: the
+ * volunteer's first screen does not carry it, PERFORMANCE.md G1). Each link
+ * only for a role that may open it; a team lead also gets their own sessions.
  */
 import '../../i18n/pages.ts'; // nav.*
 import { useLocation } from 'preact-iso';
+import { canManageTeam, canReview, isCommuneStaff } from '../../shared/permissions.ts';
+import { isFieldRole } from '../../shared/roles.ts';
+import { session } from '../session.ts';
 import { useTranslation } from '../use-translation.ts';
 
 export function StaffNav() {
   const { t } = useTranslation();
   const { path } = useLocation();
+  const role = session.value?.user.role;
+  if (!role) return null;
   const link = (href: string, label: string) => (
     <a href={href} aria-current={path === href || path.startsWith(`${href}/`) ? 'page' : undefined}>
       {label}
@@ -16,9 +22,10 @@ export function StaffNav() {
   );
   return (
     <nav class="staff-nav" aria-label={t('nav.navLabel')}>
-      {link('/review', t('nav.review'))}
-      {link('/team', t('nav.team'))}
-      {link('/audit', t('nav.audit'))}
+      {isFieldRole(role) && link('/field', t('nav.field'))}
+      {canReview(role) && link('/review', t('nav.review'))}
+      {canManageTeam(role) && link('/team', t('nav.team'))}
+      {isCommuneStaff(role) && link('/audit', t('nav.audit'))}
     </nav>
   );
 }

@@ -19,8 +19,14 @@ export interface SessionUser {
   username: string;
   displayName: string;
   role: Role;
+  /**
+   * The user's commune; '' for a province viewer, who has none. '' matches no
+   * commune, so a commune-scoped query run for them by mistake finds nothing.
+   */
   communeId: string;
   hamletId: string | null;
+  /** A province viewer's province; null for every other role. */
+  province: string | null;
 }
 
 /** A new token (32 random bytes, base64url) and the hash to store. */
@@ -78,10 +84,11 @@ export async function userForToken(
     username: string;
     display_name: string;
     role: Role;
-    commune_id: string;
+    commune_id: string | null;
     hamlet_id: string | null;
+    province: string | null;
   }>(
-    `select u.id, u.username, u.display_name, u.role, u.commune_id, u.hamlet_id
+    `select u.id, u.username, u.display_name, u.role, u.commune_id, u.hamlet_id, u.province
        from auth_session s join app_user u on u.id = s.user_id
       where s.token_hash = $1 and s.expires_at > $2::timestamptz and u.active`,
     [hashToken(token), now.toISOString()],
@@ -93,8 +100,9 @@ export async function userForToken(
     username: r.username,
     displayName: r.display_name,
     role: r.role,
-    communeId: r.commune_id,
+    communeId: r.commune_id ?? '',
     hamletId: r.hamlet_id,
+    province: r.province,
   };
 }
 

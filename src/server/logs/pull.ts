@@ -10,6 +10,7 @@ import {
   type PullChange,
   type PullResponse,
 } from '../../shared/protocol.ts';
+import { isFieldRole } from '../../shared/roles.ts';
 import type { SessionUser } from '../auth/session.ts';
 import type { Queryable } from '../db/index.ts';
 import { LOG_RECORD_COLUMNS, LOG_RECORD_FROM, rowToRecord, type LogRow } from './record.ts';
@@ -82,7 +83,8 @@ export async function pullChanges(
   // Ahead of the clock: not a checkpoint this database gave out (restored
   // without a new epoch, or forged). Starting there would skip changes.
   if (start.from > upTo) return reset;
-  const ownOnly = user.role === 'volunteer';
+  // A phone holds its own user's records; commune staff may read the commune's.
+  const ownOnly = isFieldRole(user.role);
   const rows = await db.query<LogRow>(
     `select ${LOG_RECORD_COLUMNS} from ${LOG_RECORD_FROM}
       where l.commune_id = $1 and l.seq > $2 and l.seq <= $3

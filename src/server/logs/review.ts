@@ -67,14 +67,29 @@ export interface ReviewFilters {
   limit: number;
 }
 
-/** Newest activity first, then id; live logs of the coordinator's commune only. */
+/**
+ * The logs `user` reviews, as a condition on `l` (its values appended to
+ * `params`): the commune's; for a team lead, the sessions held in their
+ * hamlet, except their own (someone else reviews those).
+ */
+export function reviewScope(user: SessionUser, params: unknown[]): string {
+  params.push(user.communeId);
+  const parts = [`l.commune_id = $${params.length}`];
+  if (user.role === 'team_lead') {
+    params.push(user.hamletId ?? '', user.id);
+    parts.push(`l.hamlet_id = $${params.length - 1}`, `l.author_id <> $${params.length}::uuid`);
+  }
+  return parts.join(' and ');
+}
+
+/** Newest activity first, then id; live logs within the reviewer's scope only. */
 export async function listForReview(
   db: Queryable,
   user: SessionUser,
   f: ReviewFilters,
 ): Promise<{ items: LogRecord[]; nextCursor: string | null }> {
-  const where = ['l.commune_id = $1', 'l.deleted_at is null'];
-  const params: unknown[] = [user.communeId];
+  const params: unknown[] = [];
+  const where = [reviewScope(user, params), 'l.deleted_at is null'];
   const add = (sql: (p: string) => string, value: unknown) => {
     params.push(value);
     where.push(sql(`$${params.length}`));
@@ -106,7 +121,7 @@ export async function listForReview(
   };
 }
 
-/** One live log of the coordinator's commune, or null. */
+/** One live log within the reviewer's scope, or null. */
 export async function readForReview(
   db: Queryable,
   user: SessionUser,
@@ -114,11 +129,13 @@ export async function readForReview(
   options: { forUpdate?: boolean } = {},
 ): Promise<LogRow | null> {
   if (!UUID_PATTERN.test(id)) return null;
+  const params: unknown[] = [id];
+  const scope = reviewScope(user, params);
   const rows = await db.query<LogRow>(
     `select ${LOG_RECORD_COLUMNS} from ${LOG_RECORD_FROM}
-      where l.id = $1 and l.commune_id = $2 and l.deleted_at is null
+      where l.id = $1 and ${scope} and l.deleted_at is null
       ${options.forUpdate ? 'for update of l' : ''}`,
-    [id, user.communeId],
+    params,
   );
   return rows[0] ?? null;
 }

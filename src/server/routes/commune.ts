@@ -1,14 +1,22 @@
 /**
- * /api/commune: the coordinator's directory (hamlets and volunteers, for
- * filters), the accounts they manage (list, add with an enrolment code, a new
- * code for a forgotten password, deactivate) and the audit log. Everything within their commune;
- * another commune's account is a 404.
+ * /api/commune: the reviewer's directory (hamlets and field workers, for
+ * filters), the accounts one manages (list, add with an enrolment code, a new
+ * code for a forgotten password, deactivate), hamlets and the audit log.
+ * Everything within the user's commune, and a team lead's within their
+ * hamlet; an account out of scope is a 404.
  */
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
-import { newMemberSchema } from '../../shared/schemas/accounts.ts';
 import type { CommuneDirectory } from '../../shared/schemas/review.ts';
-import { createMember, deactivateMember, listMembers, resetMember } from '../accounts.ts';
+import { COMMUNE_ROLES, FIELD_ROLES, REVIEW_ROLES, TEAM_ROLES } from '../../shared/roles.ts';
+import { newHamletSchema, newMemberSchema } from '../../shared/schemas/accounts.ts';
+import {
+  createHamlet,
+  createMember,
+  deactivateMember,
+  listMembers,
+  resetMember,
+} from '../accounts.ts';
 import { requireRole, requireUser } from '../auth/middleware.ts';
 import type { AppEnv, ServerContext } from '../env.ts';
 import { jsonBody, jsonContentType } from '../http/body.ts';
@@ -25,9 +33,10 @@ const auditQuerySchema = v.object({
 export function communeRoutes(ctx: ServerContext) {
   const notFound = (c: Context) => c.json({ error: 'not_found' as const }, 404);
   return new Hono<AppEnv>()
-    .use(requireUser(ctx), requireRole('coordinator', 'admin'))
-    .get('/', async (c) => {
+    .use(requireUser(ctx))
+    .get('/', requireRole(...REVIEW_ROLES), async (c) => {
       const user = c.get('user');
+      const ownHamlet = user.role === 'team_lead' ? user.hamletId : null;
       const communes = await ctx.db.query<{ name: string }>(
         'select name from commune where id = $1',
         [user.communeId],
@@ -38,14 +47,16 @@ export function communeRoutes(ctx: ServerContext) {
         hamlet_id: string | null;
       }>(
         `select id, display_name, hamlet_id from app_user
-        where commune_id = $1 and role = 'volunteer' and active
+        where commune_id = $1 and role = any($2::text[]) and active
+          and ($3::text is null or hamlet_id = $3)
         order by display_name, id`,
-        [user.communeId],
+        [user.communeId, [...FIELD_ROLES], ownHamlet],
       );
+      const hamlets = await communeHamlets(ctx.db, user.communeId);
       const body: CommuneDirectory = {
         communeId: user.communeId,
         communeName: communes[0]?.name ?? user.communeId,
-        hamlets: await communeHamlets(ctx.db, user.communeId),
+        hamlets: ownHamlet === null ? hamlets : hamlets.filter((h) => h.id === ownHamlet),
         volunteers: volunteers.map((v) => ({
           id: v.id,
           displayName: v.display_name,
@@ -54,21 +65,30 @@ export function communeRoutes(ctx: ServerContext) {
       };
       return c.json(body, 200);
     })
-    .get('/audit', validQuery(auditQuerySchema), async (c) => {
+    .get('/audit', requireRole(...COMMUNE_ROLES), validQuery(auditQuerySchema), async (c) => {
       const q = c.req.valid('query');
       const cursor = q.cursor === undefined ? null : decodeAuditCursor(q.cursor);
       if (cursor === null && q.cursor !== undefined)
         return problemResponse(c, 400, [{ field: 'cursor', code: 'invalid' }]);
       return c.json(await listAudit(ctx.db, c.get('user').communeId, cursor), 200);
     })
-    .get('/users', async (c) => {
-      return c.json(
-        { members: await listMembers(ctx.db, c.get('user').communeId, ctx.now()) },
-        200,
-      );
+    .post(
+      '/hamlets',
+      requireRole(...COMMUNE_ROLES),
+      jsonBody({ maxBytes: MEMBER_MAX_BYTES }),
+      validJson(newHamletSchema),
+      async (c) => {
+        const out = await createHamlet(ctx.db, c.get('user'), c.req.valid('json').name, ctx.now());
+        if (!out) return problemResponse(c, 409, [{ field: 'name', code: 'duplicate' }]);
+        return c.json({ hamlet: out }, 201);
+      },
+    )
+    .get('/users', requireRole(...TEAM_ROLES), async (c) => {
+      return c.json({ members: await listMembers(ctx.db, c.get('user'), ctx.now()) }, 200);
     })
     .post(
       '/users',
+      requireRole(...TEAM_ROLES),
       jsonBody({ maxBytes: MEMBER_MAX_BYTES }),
       validJson(newMemberSchema),
       async (c) => {
@@ -77,16 +97,18 @@ export function communeRoutes(ctx: ServerContext) {
           return problemResponse(c, 409, [{ field: 'username', code: 'duplicate' }]);
         if (out.kind === 'unknown_hamlet')
           return problemResponse(c, 400, [{ field: 'hamletId', code: 'invalidChoice' }]);
+        if (out.kind === 'role_not_allowed')
+          return problemResponse(c, 400, [{ field: 'role', code: 'invalidChoice' }]);
         return c.json({ member: out.member, enrolment: out.enrolment }, 201);
       },
     )
-    .post('/users/:id/enrolment', jsonContentType, async (c) => {
+    .post('/users/:id/enrolment', requireRole(...TEAM_ROLES), jsonContentType, async (c) => {
       const out = await resetMember(ctx.db, c.get('user'), c.req.param('id'), ctx.now());
       if (out.kind === 'not_found') return notFound(c);
       if (out.kind === 'deactivated') return c.json({ error: 'deactivated' as const }, 409);
       return c.json({ member: out.member, enrolment: out.enrolment }, 200);
     })
-    .post('/users/:id/deactivate', jsonContentType, async (c) => {
+    .post('/users/:id/deactivate', requireRole(...TEAM_ROLES), jsonContentType, async (c) => {
       const member = await deactivateMember(ctx.db, c.get('user'), c.req.param('id'), ctx.now());
       return member ? c.json({ member }, 200) : notFound(c);
     });

@@ -1,4 +1,4 @@
-/** /api/review: the coordinator's list, read and decision, within their commune. */
+/** /api/review: the reviewer's list, read and decision, within their scope (logs/review.ts reviewScope). */
 import { Hono } from 'hono';
 import {
   amendmentDecisionSchema,
@@ -7,6 +7,7 @@ import {
   type ReviewDetail,
   type ReviewListResponse,
 } from '../../shared/schemas/review.ts';
+import { REVIEW_ROLES } from '../../shared/roles.ts';
 import { requireRole, requireUser } from '../auth/middleware.ts';
 import type { AppEnv, ServerContext } from '../env.ts';
 import { jsonBody } from '../http/body.ts';
@@ -27,7 +28,7 @@ const DECISION_MAX_BYTES = 16 * 1024;
 
 export function reviewRoutes(ctx: ServerContext) {
   return new Hono<AppEnv>()
-    .use(requireUser(ctx), requireRole('coordinator', 'admin'))
+    .use(requireUser(ctx), requireRole(...REVIEW_ROLES))
     .get('/logs', validQuery(reviewListQuerySchema), async (c) => {
       const q = c.req.valid('query');
       const cursor = q.cursor === undefined ? undefined : decodeReviewCursor(q.cursor);

@@ -10,6 +10,7 @@ import {
   type PullResponse,
   type PushResponse,
 } from '../../shared/protocol.ts';
+import { COMMUNE_ROLES, FIELD_ROLES } from '../../shared/roles.ts';
 import { requireRole, requireUser } from '../auth/middleware.ts';
 import type { AppEnv, ServerContext } from '../env.ts';
 import { cutResponse } from '../fault.ts';
@@ -36,7 +37,7 @@ export function syncRoutes(ctx: ServerContext) {
     .post(
       '/push',
       requireUser(ctx),
-      requireRole('volunteer'),
+      requireRole(...FIELD_ROLES),
       jsonBody({
         maxBytes: MAX_PUSH_BYTES,
         gzip: true,
@@ -63,15 +64,21 @@ export function syncRoutes(ctx: ServerContext) {
         return c.json(body, 200);
       },
     )
-    .get('/pull', requireUser(ctx), validQuery(pullQuerySchema), async (c) => {
-      const q = c.req.valid('query');
-      const body: PullResponse = await pullChanges(
-        ctx.db,
-        c.get('user'),
-        q.cp,
-        q.limit ?? DEFAULT_PULL_LIMIT,
-        ctx.now(),
-      );
-      return c.json(body, 200);
-    });
+    .get(
+      '/pull',
+      requireUser(ctx),
+      requireRole(...FIELD_ROLES, ...COMMUNE_ROLES),
+      validQuery(pullQuerySchema),
+      async (c) => {
+        const q = c.req.valid('query');
+        const body: PullResponse = await pullChanges(
+          ctx.db,
+          c.get('user'),
+          q.cp,
+          q.limit ?? DEFAULT_PULL_LIMIT,
+          ctx.now(),
+        );
+        return c.json(body, 200);
+      },
+    );
 }

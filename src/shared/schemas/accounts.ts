@@ -1,10 +1,11 @@
 /**
- * Accounts the coordinator manages (volunteers of the commune's hamlets) and
+ * Accounts a coordinator, admin or team lead manages (`managedRoles`) and
  * enrolment: a one-time code the volunteer redeems on their phone to set a
  * password (docs/SECURITY.md "Enrolment").
  */
 import * as v from 'valibot';
 import { isWellFormedText } from '../text.ts';
+import { ROLES } from '../roles.ts';
 import { userProfileSchema } from './auth.ts';
 
 export const MIN_PASSWORD_LENGTH = 8;
@@ -35,13 +36,26 @@ export const usernameSchema = v.pipe(
 export const newMemberSchema = v.object({
   displayName: text(80),
   username: usernameSchema,
-  hamletId: v.pipe(
-    v.string('invalidChoice'),
-    v.nonEmpty('invalidChoice'),
-    v.maxLength(64, 'invalidChoice'),
+  /** A volunteer unless said; which roles one may add: `managedRoles`. */
+  role: v.optional(v.picklist(ROLES, 'invalidChoice')),
+  /** Required for a hamlet role (volunteer, team lead); none for a coordinator. */
+  hamletId: v.optional(
+    v.nullable(
+      v.pipe(
+        v.string('invalidChoice'),
+        v.nonEmpty('invalidChoice'),
+        v.maxLength(64, 'invalidChoice'),
+      ),
+    ),
   ),
 });
 export type NewMember = v.InferInput<typeof newMemberSchema>;
+
+export const newHamletSchema = v.object({ name: text(80) });
+export type NewHamlet = v.InferInput<typeof newHamletSchema>;
+export const hamletResponseSchema = v.object({
+  hamlet: v.object({ id: v.string(), name: v.string() }),
+});
 
 /** The code as typed: spaces, dashes and case do not matter. */
 export function normaliseEnrolmentCode(code: string): string {

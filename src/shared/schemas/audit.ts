@@ -10,8 +10,11 @@ export const AUDIT_ACTIONS = [
   'member.newCode',
   'member.deactivate',
   'member.enrolled',
+  'hamlet.add',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export const AUDIT_TARGETS = ['log', 'user', 'hamlet'] as const;
+export type AuditTarget = (typeof AUDIT_TARGETS)[number];
 
 export const auditEventSchema = v.object({
   id: v.string(),
@@ -19,7 +22,7 @@ export const auditEventSchema = v.object({
   action: v.picklist(AUDIT_ACTIONS),
   /** Who did it (null: someone since removed). */
   actorName: v.nullable(v.string()),
-  targetType: v.picklist(['log', 'user']),
+  targetType: v.picklist(AUDIT_TARGETS),
   targetId: v.string(),
   /** The account's name, or the log's author and date, as it reads now. */
   targetLabel: v.string(),

@@ -11,6 +11,7 @@ import { ApiValidationError, NetworkError, TooManyAttemptsError } from '../../..
 import { TextField } from '../../components/TextField.tsx';
 import { enrol } from '../../session.ts';
 import { useTranslation } from '../../use-translation.ts';
+import { homePath } from '../../../shared/roles.ts';
 
 export function EnrolPage() {
   const { t } = useTranslation();
@@ -53,7 +54,7 @@ export function EnrolPage() {
     setError(null);
     try {
       const user = await enrol(code, password);
-      route(user.role === 'volunteer' ? '/field' : '/review');
+      route(homePath(user.role));
     } catch (err) {
       if (err instanceof ApiValidationError)
         setFieldErrors(Object.fromEntries(err.problems.map((p) => [p.field, p.message])));

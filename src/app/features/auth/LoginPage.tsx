@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { useTranslation } from '../../use-translation.ts';
+import { homePath } from '../../../shared/roles.ts';
 import '../../../i18n/pages.ts'; // the field names and their errors
 import { signIn } from '../../session.ts';
 // The error classes only: the API client and its schemas load after the page is shown.
@@ -37,7 +38,7 @@ export function LoginPage() {
     setError(null);
     try {
       const user = await signIn(username, password);
-      route(user.role === 'volunteer' ? '/field' : '/review');
+      route(homePath(user.role));
     } catch (err) {
       if (err instanceof UnauthorizedError) setError(t('login.badCredentials'));
       else if (err instanceof TooManyAttemptsError)

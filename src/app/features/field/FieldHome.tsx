@@ -1,4 +1,4 @@
-/** The volunteer's home: sync status and "my sessions", read from the phone. */
+/** The field worker's home (volunteer, team lead): sync status and "my sessions", read from the phone. */
 import { useEffect, useState } from 'preact/hooks';
 import { listLogs, type LocalLog } from '../../../storage/first-screen.ts';
 import { useTranslation } from '../../use-translation.ts';
@@ -20,9 +20,8 @@ export function FieldHome() {
   const [more, setMore] = useState(false);
   const [notice] = useState(() => takeFlash());
   const status = syncStatus.value;
-  // Loaded after the first screen (G1 budget); both appear a moment later anyway.
-  const Returned = useLater(() => import('./ReturnedBox.tsx').then((m) => m.ReturnedBox));
-  const Warnings = useLater(() => import('./StorageWarnings.tsx').then((m) => m.StorageWarnings));
+  // Loaded after the first screen (G1 budget); all of it appears a moment later anyway.
+  const Later = useLater(() => import('./FieldHomeLater.tsx').then((m) => m.FieldHomeLater));
 
   useEffect(() => {
     if (!field) return;
@@ -62,8 +61,7 @@ export function FieldHome() {
         </a>
       </div>
       <SyncBar onSyncNow={() => void field.engine?.syncNow()} />
-      {Warnings && <Warnings />}
-      {Returned && <Returned status={status} />}
+      {Later && <Later status={status} />}
       {logs !== null && logs.length === 0 && <p class="muted">{t('field.empty')}</p>}
       {logs !== null && logs.length > 0 && (
         <ul class="cards" aria-label={t('field.listLabel')}>

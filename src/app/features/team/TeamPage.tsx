@@ -1,7 +1,10 @@
 /**
- * The coordinator's volunteers: who is active, who still has to activate,
- * who is locked; add one (and hand them a one-time code, also as a QR code),
- * issue a new code for a forgotten password, lock an account. Online.
+ * The accounts one manages (src/shared/roles.ts managedRoles: a team lead
+ * their hamlet's volunteers; a coordinator volunteers and team leads; an
+ * admin coordinators too): who is active, who still has to activate, who is
+ * locked; add one (and hand them a one-time code, also as a QR code), issue a
+ * new code for a forgotten password, lock an account. Commune staff also add
+ * hamlets here. Online.
  */
 import '../../../i18n/pages.ts'; // team.* and the field names
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -15,7 +18,9 @@ import { api } from '../../api.ts';
 import { TextField } from '../../components/TextField.tsx';
 import { QrCode } from '../../components/QrCode.tsx';
 import { formatDateTime } from '../../format.ts';
-import { session } from '../../session.ts';
+import { refreshProfile, session } from '../../session.ts';
+import { isCommuneStaff, isHamletRole, managedRoles } from '../../../shared/permissions.ts';
+import type { Role } from '../../../shared/roles.ts';
 import { useTranslation } from '../../use-translation.ts';
 import { StaffNav } from '../../components/StaffNav.tsx';
 
@@ -29,7 +34,13 @@ type Pending = { kind: 'reset' | 'deactivate'; member: Member };
 
 export function TeamPage() {
   const { t, lng } = useTranslation();
-  const hamlets = session.value?.user.hamlets ?? [];
+  const user = session.value?.user;
+  const allHamlets = user?.hamlets ?? [];
+  // A team lead adds to their own hamlet only.
+  const hamlets =
+    user?.role === 'team_lead' ? allHamlets.filter((h) => h.id === user.hamletId) : allHamlets;
+  const roles = managedRoles(user?.role ?? 'volunteer');
+  const [role, setRole] = useState<Role>('volunteer');
   const [members, setMembers] = useState<Member[] | null>(null);
   const [failed, setFailed] = useState(false);
   const [attempt, setAttempt] = useState(0);
@@ -56,7 +67,7 @@ export function TeamPage() {
   }, [attempt]);
 
   const time = (iso: string) => formatDateTime(Date.parse(iso), lng);
-  const hamletName = (id: string | null) => hamlets.find((h) => h.id === id)?.name ?? id ?? '';
+  const hamletName = (id: string | null) => allHamlets.find((h) => h.id === id)?.name ?? id ?? '—';
   const refresh = () => setAttempt((a) => a + 1);
 
   async function onAdd(e: Event) {
@@ -65,14 +76,21 @@ export function TeamPage() {
     if (!displayName.trim())
       errs.displayName = `${t('fields.displayName')}: ${t('errors.required')}`;
     if (!username.trim()) errs.username = `${t('fields.username')}: ${t('errors.required')}`;
-    if (!hamletId) errs.hamletId = `${t('fields.hamletId')}: ${t('errors.invalidChoice')}`;
+    const needsHamlet = isHamletRole(role);
+    if (needsHamlet && !hamletId)
+      errs.hamletId = `${t('fields.hamletId')}: ${t('errors.invalidChoice')}`;
     setErrors(errs);
     if (Object.keys(errs).length > 0) return;
     setBusy(true);
     setNotice(null);
     setActionError(false);
     try {
-      const out = await api.addMember({ displayName, username, hamletId });
+      const out = await api.addMember({
+        displayName,
+        username,
+        role,
+        hamletId: needsHamlet ? hamletId : null,
+      });
       setIssued({
         name: out.member.displayName,
         username: out.member.username,
@@ -162,6 +180,7 @@ export function TeamPage() {
             <tr>
               <th scope="col">{t('fields.displayName')}</th>
               <th scope="col">{t('fields.username')}</th>
+              <th scope="col">{t('fields.role')}</th>
               <th scope="col">{t('fields.hamletId')}</th>
               <th scope="col">{t('team.state')}</th>
               <th scope="col">{t('team.actions')}</th>
@@ -172,6 +191,7 @@ export function TeamPage() {
               <tr key={m.id}>
                 <td>{m.displayName}</td>
                 <td>{m.username}</td>
+                <td>{t(`roles.${m.role}` as 'roles.volunteer')}</td>
                 <td>{hamletName(m.hamletId)}</td>
                 <td>
                   <span class={`badge member-${m.state}`}>{t(`team.state_${m.state}`)}</span>
@@ -235,33 +255,129 @@ export function TeamPage() {
             autoCapitalize="none"
             maxLength={32}
           />
-          <div class={`field${errors.hamletId ? ' has-error' : ''}`}>
-            <label for="hamletId">{t('fields.hamletId')}</label>
-            <select
-              id="hamletId"
-              value={hamletId}
-              aria-invalid={errors.hamletId ? true : undefined}
-              aria-describedby={errors.hamletId ? 'hamletId-error' : undefined}
-              onChange={(e) => setHamletId(e.currentTarget.value)}
-            >
-              {hamlets.map((h) => (
-                <option key={h.id} value={h.id}>
-                  {h.name}
-                </option>
-              ))}
-            </select>
-            {errors.hamletId && (
-              <p class="field-error" id="hamletId-error">
-                {errors.hamletId}
-              </p>
-            )}
-          </div>
+          {roles.length > 1 && (
+            <div class={`field${errors.role ? ' has-error' : ''}`}>
+              <label for="role">{t('fields.role')}</label>
+              <select
+                id="role"
+                value={role}
+                aria-invalid={errors.role ? true : undefined}
+                aria-describedby={errors.role ? 'role-error' : undefined}
+                onChange={(e) => setRole(e.currentTarget.value as Role)}
+              >
+                {roles.map((r) => (
+                  <option key={r} value={r}>
+                    {t(`roles.${r}` as 'roles.volunteer')}
+                  </option>
+                ))}
+              </select>
+              {errors.role && (
+                <p class="field-error" id="role-error">
+                  {errors.role}
+                </p>
+              )}
+            </div>
+          )}
+          {isHamletRole(role) && (
+            <div class={`field${errors.hamletId ? ' has-error' : ''}`}>
+              <label for="hamletId">{t('fields.hamletId')}</label>
+              <select
+                id="hamletId"
+                value={hamletId}
+                aria-invalid={errors.hamletId ? true : undefined}
+                aria-describedby={errors.hamletId ? 'hamletId-error' : undefined}
+                onChange={(e) => setHamletId(e.currentTarget.value)}
+              >
+                {hamlets.map((h) => (
+                  <option key={h.id} value={h.id}>
+                    {h.name}
+                  </option>
+                ))}
+              </select>
+              {errors.hamletId && (
+                <p class="field-error" id="hamletId-error">
+                  {errors.hamletId}
+                </p>
+              )}
+            </div>
+          )}
           <button type="submit" class="btn primary" disabled={busy}>
             {busy ? t('team.adding') : t('team.add')}
           </button>
         </form>
       </section>
+      {user && isCommuneStaff(user.role) && <Hamlets hamlets={allHamlets} />}
     </main>
+  );
+}
+
+/** The commune's hamlets, and a form to add one (the profile is read again after). */
+function Hamlets(p: { hamlets: readonly { id: string; name: string }[] }) {
+  const { t } = useTranslation();
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [failed, setFailed] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [added, setAdded] = useState<string | null>(null);
+
+  async function onAdd(e: Event) {
+    e.preventDefault();
+    if (busy) return;
+    setAdded(null);
+    setFailed(false);
+    if (!name.trim()) {
+      setError(`${t('fields.name')}: ${t('errors.required')}`);
+      return;
+    }
+    setError(undefined);
+    setBusy(true);
+    try {
+      const hamlet = await api.addHamlet({ name });
+      setName('');
+      setAdded(t('team.hamletAdded', { name: hamlet.name }));
+      await refreshProfile();
+    } catch (err) {
+      if (err instanceof ApiValidationError && err.problems[0]?.field === 'name')
+        setError(err.problems[0].message);
+      else setFailed(true);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section class="card" aria-labelledby="hamlets-title">
+      <h2 id="hamlets-title">{t('team.hamletsTitle')}</h2>
+      <ul aria-label={t('team.hamletsTitle')}>
+        {p.hamlets.map((h) => (
+          <li key={h.id}>{h.name}</li>
+        ))}
+      </ul>
+      {added && (
+        <p class="banner ok" role="status">
+          {added}
+        </p>
+      )}
+      {failed && (
+        <p class="error-box" role="alert">
+          {t('team.actionFailed')}
+        </p>
+      )}
+      <form onSubmit={(e) => void onAdd(e)} noValidate>
+        <TextField
+          id="hamletName"
+          label={t('team.hamletName')}
+          value={name}
+          onInput={setName}
+          error={error}
+          autoComplete="off"
+          maxLength={80}
+        />
+        <button type="submit" class="btn" disabled={busy}>
+          {t('team.addHamlet')}
+        </button>
+      </form>
+    </section>
   );
 }
 

@@ -1,0 +1,26 @@
+/**
+ * What the field home shows a moment after it opens, in one lazy module
+ * (PERFORMANCE.md G1): a team lead's links to reviewing and their team, the
+ * storage warnings, and the sessions returned for changes.
+ */
+import type { syncStatus } from '../../session.ts';
+import { session } from '../../session.ts';
+import { useLater } from '../../use-later.ts';
+import { ReturnedBox } from './ReturnedBox.tsx';
+import { StorageWarnings } from './StorageWarnings.tsx';
+
+export function FieldHomeLater({ status }: { status: typeof syncStatus.value }) {
+  // The links (and the pages' strings they need) load only for a team lead.
+  const Nav = useLater(() =>
+    session.value?.user.role === 'team_lead'
+      ? import('../../components/StaffNav.tsx').then((m) => m.StaffNav)
+      : Promise.resolve(() => null),
+  );
+  return (
+    <>
+      {Nav && <Nav />}
+      <StorageWarnings />
+      <ReturnedBox status={status} />
+    </>
+  );
+}
