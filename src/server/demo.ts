@@ -1,6 +1,7 @@
 /**
- * Demo data for a first start: the commune "Xã Tân Phú" with three hamlets, a
- * coordinator and two volunteers, all with the password `sotay-demo`. That
+ * Demo data for a first start: the commune "Xã Tân Phú" (Tỉnh Đồng Tháp) with
+ * three hamlets, a coordinator, two volunteers, a team lead and a viewer for
+ * the province, all with the password `sotay-demo`. That
  * password is public, so by default the demo is only created on a server that
  * listens on a loopback address (config.ts); see setUpDemo.
  */
@@ -12,7 +13,11 @@ import type { Logger } from './env.ts';
 import { ensureCommune, ensureHamlet, ensureUser } from './users.ts';
 
 export const DEMO_PASSWORD = 'sotay-demo';
-export const DEMO_COMMUNE = { id: 'tan-phu', name: 'Xã Tân Phú' } as const;
+export const DEMO_COMMUNE = {
+  id: 'tan-phu',
+  name: 'Xã Tân Phú',
+  province: 'Tỉnh Đồng Tháp',
+} as const;
 export const DEMO_HAMLETS = [
   { id: 'tan-phu-dong', name: 'Thôn Đông' },
   { id: 'tan-phu-tay', name: 'Thôn Tây' },
@@ -49,6 +54,20 @@ export const DEMO_USERS: readonly DemoLogin[] = [
     displayName: 'Lê Thị Bình',
     hamletId: 'tan-phu-tay',
   },
+  {
+    username: 'totruong.dong',
+    password: DEMO_PASSWORD,
+    role: 'team_lead',
+    displayName: 'Phạm Văn Đông',
+    hamletId: 'tan-phu-dong',
+  },
+  {
+    username: 'tinh.dongthap',
+    password: DEMO_PASSWORD,
+    role: 'province_viewer',
+    displayName: 'Sở Khoa học và Công nghệ',
+    hamletId: null,
+  },
 ];
 
 /**
@@ -59,12 +78,21 @@ export const DEMO_USERS: readonly DemoLogin[] = [
 export async function ensureDemoData(db: Db): Promise<DemoLogin[]> {
   return db.transaction(async (tx) => {
     await ensureCommune(tx, DEMO_COMMUNE.id, DEMO_COMMUNE.name);
+    await tx.query('update commune set province = $2 where id = $1 and province is null', [
+      DEMO_COMMUNE.id,
+      DEMO_COMMUNE.province,
+    ]);
     for (const [i, h] of DEMO_HAMLETS.entries()) {
       await ensureHamlet(tx, { id: h.id, communeId: DEMO_COMMUNE.id, name: h.name, sortOrder: i });
     }
     const created: DemoLogin[] = [];
     for (const u of DEMO_USERS) {
-      const r = await ensureUser(tx, { ...u, communeId: DEMO_COMMUNE.id });
+      const viewer = u.role === 'province_viewer';
+      const r = await ensureUser(tx, {
+        ...u,
+        communeId: viewer ? null : DEMO_COMMUNE.id,
+        province: viewer ? DEMO_COMMUNE.province : null,
+      });
       if (r.created) created.push(u);
     }
     return created;

@@ -14,7 +14,9 @@ export async function signIn(page: Page, baseUrl: string, username: string): Pro
   await page.getByLabel('Tên đăng nhập').fill(username);
   await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('heading', { name: /Buổi hỗ trợ của tôi|Duyệt buổi hỗ trợ/ }).waitFor();
+  await page
+    .getByRole('heading', { name: /Buổi hỗ trợ của tôi|Duyệt buổi hỗ trợ|Tổng hợp của/ })
+    .waitFor();
 }
 
 /** The signed-in user's id, as the app keeps it on the phone. */
