@@ -5,7 +5,8 @@
 // The browser tests (project e2e) run one file at a time, and vitest runs a
 // whole run with one worker when one project asks for that. So the suite runs
 // as lanes, separate vitest processes at the same time: the browser lane,
-// and the node lane (every other project) at a lower CPU priority, so that it
+// a second browser lane for E1 (mostly waiting between network flips), and
+// the node lane (every other project) at a lower CPU priority, so that it
 // fills the time the browser tests spend waiting without slowing their timing.
 // Their reports are merged into test-results/vitest.json.
 //
@@ -62,6 +63,12 @@ if (args.length > 0) {
 /** `--project a --project b …` for the given vitest projects. */
 const projects = (...names) => names.flatMap((p) => ['--project', p]);
 const NODE_PROJECTS = ['unit', 'storage', 'app', 'server', 'sync', 'budget'];
+/**
+ * E1 (SYNC.md §4) spends most of its minutes waiting between network flips
+ * (50 to 2,000 ms each): in its own browser lane, the other browser tests
+ * run in that time instead of after it.
+ */
+const E1 = 'tests/e2e/e1-offline-flips.test.ts';
 /** Files of the node projects that get a lane of their own in the soak. */
 const SOAK_OWN_LANE = ['tests/server/crash.test.ts', 'tests/server/pull-order.test.ts'];
 const lanes = soak
@@ -83,7 +90,8 @@ const lanes = soak
       },
     ]
   : [
-      { name: 'e2e', args: projects('e2e') },
+      { name: 'e2e', args: [...projects('e2e'), '--exclude', E1] },
+      { name: 'e2e-flips', args: [E1] },
       { name: 'node', args: projects(...NODE_PROJECTS), nice: true },
     ];
 

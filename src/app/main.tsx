@@ -16,8 +16,8 @@ async function boot(): Promise<void> {
   root.textContent = '';
   render(<App />, root);
   performance.mark('app-ready');
-  // The service-worker lifecycle loads after the first screen (it is not needed to use it).
-  void import('../pwa/register.ts').then((m) => m.registerServiceWorker());
+  // The service-worker lifecycle and the idle lock load after the first screen.
+  void import('./after-start.ts').then((m) => m.afterStart());
 }
 
 void boot();

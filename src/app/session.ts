@@ -152,6 +152,22 @@ async function begin(user: UserProfile): Promise<UserProfile> {
   return user;
 }
 
+/**
+ * Ends the session on this phone without the outbox check of signOut: for a
+ * user who must sign in again with their password (a PIN tried too often).
+ * Nothing is discarded: their database stays, and signing in opens it again.
+ */
+export async function endSessionKeepingData(): Promise<void> {
+  try {
+    const { api } = await loadApi();
+    await api.logout();
+  } catch {
+    // Offline: the server session expires by itself; this phone forgets it now.
+  }
+  localStorage.removeItem(PROFILE_KEY);
+  closeActive();
+}
+
 function closeActive(): void {
   const current = session.value;
   current?.field?.engine?.stop();

@@ -52,7 +52,7 @@ function Input({ p, common }: { p: Props; common: Record<string, unknown> }) {
   const shared = { ...common, autoComplete: p.autoComplete, autoCapitalize: p.autoCapitalize };
   switch (p.type) {
     case 'password':
-      return <input {...shared} type="password" />;
+      return <input {...shared} type="password" inputMode={p.inputMode} />;
     case 'date':
       return <input {...shared} type="date" min={p.min} max={p.max} />;
     case 'number':
