@@ -4,8 +4,9 @@ import { useEffect } from 'preact/hooks';
 import { useTranslation } from './use-translation.ts';
 import { Header } from './components/Header.tsx';
 import { FieldHome } from './features/field/FieldHome.tsx';
-import { session, versionChanged } from './session.ts';
+import { session } from './session.ts';
 import {
+  ADMIN_ROLES,
   COMMUNE_ROLES,
   FIELD_ROLES,
   homePath,
@@ -37,6 +38,7 @@ export function preloadSignIn(): Promise<unknown> {
 const EnrolPage = lazy(() => import('./features/auth/EnrolPage.tsx').then((m) => m.EnrolPage));
 const TeamPage = lazy(() => import('./features/team/TeamPage.tsx').then((m) => m.TeamPage));
 const AuditPage = lazy(() => import('./features/team/AuditPage.tsx').then((m) => m.AuditPage));
+const AdminPage = lazy(() => import('./features/team/AdminPage.tsx').then((m) => m.AdminPage));
 const ProvincePage = lazy(() =>
   import('./features/province/ProvincePage.tsx').then((m) => m.ProvincePage),
 );
@@ -76,7 +78,8 @@ function Guard({ roles, page }: { roles: readonly Role[]; page: () => preact.JSX
 /**
  * The update banner and the service-worker code behind it load after the
  * first screen (an update can only be found once the worker is registered,
- * and the worker replays a waiting update to a late listener).
+ * and the worker replays a waiting update to a late listener); so does the
+ * banner of a newer version elsewhere (the `versionChanged` signal keeps it).
  */
 function Updates() {
   const Banner = useLater(() =>
@@ -104,14 +107,6 @@ export function App() {
       </a>
       <Header />
       <Updates />
-      {versionChanged.value && (
-        <div class="banner warn" role="alert">
-          {t('pwa.versionChange')}{' '}
-          <button type="button" class="btn small" onClick={() => window.location.reload()}>
-            {t('pwa.reload')}
-          </button>
-        </div>
-      )}
       <ErrorBoundary>
         <Router>
           <Route path="/" component={Home} />
@@ -148,6 +143,10 @@ export function App() {
           <Route
             path="/audit"
             component={() => <Guard roles={COMMUNE_ROLES} page={() => <AuditPage />} />}
+          />
+          <Route
+            path="/admin"
+            component={() => <Guard roles={ADMIN_ROLES} page={() => <AdminPage />} />}
           />
           <Route
             path="/province"

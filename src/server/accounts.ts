@@ -394,3 +394,120 @@ export async function createHamlet(
     return { id, name };
   });
 }
+
+/** The communes an admin looks after: their own commune's province's (or only their own, without a province). */
+export async function adminCommunes(
+  db: Queryable,
+  by: Manager,
+): Promise<{ id: string; name: string; hamlets: number; staff: number }[]> {
+  const rows = await db.query<{
+    id: string;
+    name: string;
+    hamlets: string | number;
+    staff: string | number;
+  }>(
+    `select c.id, c.name,
+            (select count(*) from hamlet h where h.commune_id = c.id) as hamlets,
+            (select count(*) from app_user u
+              where u.commune_id = c.id and u.active and u.role in ('coordinator', 'admin')) as staff
+       from commune c
+      where c.id = $1
+         or c.province = (select own.province from commune own where own.id = $1)
+      order by c.name, c.id`,
+    [by.communeId],
+  );
+  return rows.map((r) => ({ ...r, hamlets: Number(r.hamlets), staff: Number(r.staff) }));
+}
+
+/**
+ * A new commune in the admin's province, with its clock, audited in the
+ * admin's commune. Its id is the folded name (`xa-my-an`), made unique.
+ * @returns the commune; 'no_province' when the admin's commune has none; 'taken' for a name the province has
+ */
+export async function createCommune(
+  db: Db,
+  by: Manager,
+  name: string,
+  now: Date,
+): Promise<{ id: string; name: string } | 'no_province' | 'taken'> {
+  return db.transaction(async (tx) => {
+    const own = await tx.query<{ province: string | null }>(
+      'select province from commune where id = $1 for update',
+      [by.communeId],
+    );
+    const province = own[0]?.province ?? null;
+    if (province === null) return 'no_province';
+    const same = await tx.query<{ name: string }>('select name from commune where province = $1', [
+      province,
+    ]);
+    if (same.some((c) => foldText(c.name) === foldText(name))) return 'taken';
+    const base =
+      foldText(name)
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 56) || 'xa';
+    const taken = new Set(
+      (await tx.query<{ id: string }>('select id from commune where id like $1', [`${base}%`])).map(
+        (r) => r.id,
+      ),
+    );
+    let id = base;
+    for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+    await tx.query('insert into commune (id, name, province) values ($1, $2, $3)', [
+      id,
+      name,
+      province,
+    ]);
+    await tx.query('insert into commune_clock (commune_id) values ($1)', [id]);
+    await recordAudit(tx, {
+      communeId: by.communeId,
+      actorId: by.id,
+      action: 'commune.add',
+      targetType: 'commune',
+      targetId: id,
+      at: now,
+    });
+    return { id, name };
+  });
+}
+
+/**
+ * The first coordinator or admin of a commune of the admin's province (or
+ * their own), with an enrolment code; audited in that commune.
+ */
+export async function createCommuneStaff(
+  db: Db,
+  by: Manager,
+  communeId: string,
+  m: { displayName: string; username: string; role?: Role },
+  now: Date,
+): Promise<CreateOutcome | { kind: 'not_found' }> {
+  const role = m.role ?? 'coordinator';
+  if (role !== 'coordinator' && role !== 'admin') return { kind: 'role_not_allowed' };
+  const communes = await adminCommunes(db, by);
+  if (!communes.some((c) => c.id === communeId)) return { kind: 'not_found' };
+  return db.transaction(async (tx) => {
+    const id = randomUUID();
+    const inserted = await tx.query<{ id: string }>(
+      `insert into app_user (id, username, display_name, role, commune_id, hamlet_id, password_hash)
+       values ($1, $2, $3, $4, $5, null, null)
+       on conflict (username) do nothing returning id`,
+      [id, m.username, m.displayName, role, communeId],
+    );
+    if (inserted.length === 0) return { kind: 'username_taken' };
+    const enrolment = await issueEnrolment(tx, id, by.id, now);
+    await recordAudit(tx, {
+      communeId,
+      actorId: by.id,
+      action: 'member.add',
+      targetType: 'user',
+      targetId: id,
+      at: now,
+    });
+    const rows = await tx.query<MemberRow>(
+      `select ${memberColumns('$2')} from app_user u where u.id = $1::uuid`,
+      [id, now.toISOString()],
+    );
+    return { kind: 'ok', member: toMember(rows[0]!), enrolment };
+  });
+}

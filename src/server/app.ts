@@ -15,6 +15,7 @@ import { validationBody } from './http/problems.ts';
 import { isStorableText, storableKey } from './http/text.ts';
 import { securityHeaders } from './http/security.ts';
 import { staticFiles } from './http/static.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { communeRoutes } from './routes/commune.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -82,7 +83,8 @@ export function createApp(deps: AppDeps) {
     .route('/api/sync', syncRoutes(ctx))
     .route('/api/commune', communeRoutes(ctx))
     .route('/api/review', reviewRoutes(ctx))
-    .route('/api/province', provinceRoutes(ctx));
+    .route('/api/province', provinceRoutes(ctx))
+    .route('/api/admin', adminRoutes(ctx));
 
   if (deps.staticDir !== undefined) app.use('*', staticFiles(deps.staticDir));
 

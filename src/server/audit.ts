@@ -83,6 +83,7 @@ export async function listAudit(
             case e.target_type
               when 'user' then (select u.display_name from app_user u where u.id::text = e.target_id)
               when 'hamlet' then (select h.name from hamlet h where h.id = e.target_id)
+              when 'commune' then (select c.name from commune c where c.id = e.target_id)
               else (select au.display_name || ', ' || to_char(l.activity_date, 'DD/MM/YYYY')
                       from activity_log l join app_user au on au.id = l.author_id
                      where l.id::text = e.target_id)

@@ -1,7 +1,7 @@
 /**
  * Demo data for a first start: the commune "Xã Tân Phú" (Tỉnh Đồng Tháp) with
- * three hamlets, a coordinator, two volunteers, a team lead and a viewer for
- * the province, all with the password `sotay-demo`. That
+ * three hamlets, a coordinator, an admin, two volunteers, a team lead and a
+ * viewer for the province, all with the password `sotay-demo`. That
  * password is public, so by default the demo is only created on a server that
  * listens on a loopback address (config.ts); see setUpDemo.
  */
@@ -38,6 +38,13 @@ export const DEMO_USERS: readonly DemoLogin[] = [
     password: DEMO_PASSWORD,
     role: 'coordinator',
     displayName: 'Nguyễn Thị Hoa',
+    hamletId: null,
+  },
+  {
+    username: 'quantri.tanphu',
+    password: DEMO_PASSWORD,
+    role: 'admin',
+    displayName: 'Võ Minh Quân',
     hamletId: null,
   },
   {

@@ -25,6 +25,8 @@ export const REVIEW_ROLES: readonly Role[] = ['team_lead', 'coordinator', 'admin
 export const TEAM_ROLES = REVIEW_ROLES;
 /** Commune-wide work: the audit log, hamlets. */
 export const COMMUNE_ROLES: readonly Role[] = ['coordinator', 'admin'];
+/** Set up the province's communes and their first staff. */
+export const ADMIN_ROLES: readonly Role[] = ['admin'];
 /** Aggregates across the communes of a province. */
 export const PROVINCE_ROLES: readonly Role[] = ['province_viewer'];
 

@@ -10,7 +10,10 @@ import * as v from 'valibot';
 import {
   memberResponseSchema,
   membersResponseSchema,
+  adminCommunesSchema,
+  communeResponseSchema,
   hamletResponseSchema,
+  type AdminCommune,
   type NewHamlet,
   memberWithEnrolmentSchema,
   type EnrolInput,
@@ -139,6 +142,15 @@ export interface ApiClient {
   deactivateMember(memberId: string): Promise<Member>;
   /** A new hamlet of the commune. @throws ApiValidationError (409 `name` taken) */
   addHamlet(input: NewHamlet): Promise<{ id: string; name: string }>;
+  /** An admin's communes (their province's). */
+  adminCommunes(): Promise<AdminCommune[]>;
+  /** @throws ApiValidationError (409 `name` taken), HttpError 409 (no province) */
+  addCommune(input: NewHamlet): Promise<{ id: string; name: string }>;
+  /** The first coordinator or admin of a commune. @throws ApiValidationError, HttpError 404 */
+  addCommuneStaff(
+    communeId: string,
+    input: { displayName: string; username: string; role?: 'coordinator' | 'admin' },
+  ): Promise<MemberWithEnrolment>;
   /** The province viewer's counts per commune for a period (default: this month). */
   provinceSummary(period?: { from?: string; to?: string }): Promise<ProvinceSummary>;
   listReviewLogs(params?: ReviewListParams): Promise<ReviewListResponse>;
@@ -390,6 +402,22 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
     async addHamlet(input) {
       const answer = await expectOk(call('POST', '/api/commune/hamlets', input));
       return parseOrThrow(hamletResponseSchema, answer, 'hamlet').hamlet;
+    },
+
+    async adminCommunes() {
+      const answer = await expectOk(call('GET', '/api/admin/communes'));
+      return parseOrThrow(adminCommunesSchema, answer, 'communes').communes;
+    },
+
+    async addCommune(input) {
+      const answer = await expectOk(call('POST', '/api/admin/communes', input));
+      return parseOrThrow(communeResponseSchema, answer, 'commune').commune;
+    },
+
+    async addCommuneStaff(communeId, input) {
+      const path = `/api/admin/communes/${encodeURIComponent(communeId)}/users`;
+      const answer = await expectOk(call('POST', path, input));
+      return parseOrThrow(memberWithEnrolmentSchema, answer, 'staff');
     },
 
     async provinceSummary(period = {}) {

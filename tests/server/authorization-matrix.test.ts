@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushResponse } from '../../src/shared/protocol.ts';
 import { ROLES, type Role } from '../../src/shared/roles.ts';
 import { createMember, hashEnrolmentCode } from '../../src/server/accounts.ts';
-import { ensureUser } from '../../src/server/users.ts';
+import { ensureCommune, ensureUser } from '../../src/server/users.ts';
 import {
   availableBackends,
   createTestServer,
@@ -183,6 +183,48 @@ const POLICY: Record<string, Route> = {
       expect(rows).toEqual([{ commune_id: own }]);
     },
   },
+  'GET /api/admin/communes': {
+    // The communes of the admin's province: a neighbour of Tân Phú's is listed for its admin only.
+    marker: () => NEIGHBOUR,
+    request: () => ({ path: '/api/admin/communes' }),
+    expect: { ...everyone('denied'), admin: 'sees', otherCommuneAdmin: 'ok' },
+  },
+  'POST /api/admin/communes': {
+    // Each admin adds to their own province.
+    marker: (f) => `Xã ${f.marker}`,
+    request: (f) => ({ path: '/api/admin/communes', json: { name: `Xã ${f.marker}` } }),
+    expect: { ...everyone('denied'), admin: 'sees', otherCommuneAdmin: 'sees' },
+    unchanged: async (s, f) => {
+      expect(await s.db.query('select 1 from commune where name = $1', [`Xã ${f.marker}`])).toEqual(
+        [],
+      );
+    },
+    verify: async (s, f, actor) => {
+      const rows = await s.db.query<{ province: string }>(
+        'select province from commune where name = $1',
+        [`Xã ${f.marker}`],
+      );
+      expect(rows).toEqual([{ province: actor === 'admin' ? 'Tỉnh Đồng Tháp' : 'Tỉnh Khác' }]);
+    },
+  },
+  'POST /api/admin/communes/:id/users': {
+    // A first coordinator for the neighbour commune; the marker is the new username.
+    marker: (f) => `canbo.${f.marker.replace(/[^a-z0-9]/g, '')}`,
+    request: (f) => ({
+      path: `/api/admin/communes/${NEIGHBOUR}/users`,
+      json: {
+        displayName: 'Cán bộ Bên Cạnh',
+        username: `canbo.${f.marker.replace(/[^a-z0-9]/g, '')}`,
+      },
+    }),
+    expect: { ...everyone('denied'), admin: 'sees' },
+    unchanged: async (s, f) => {
+      const rows = await s.db.query('select 1 from app_user where username = $1', [
+        `canbo.${f.marker.replace(/[^a-z0-9]/g, '')}`,
+      ]);
+      expect(rows).toEqual([]);
+    },
+  },
   'GET /api/province/communes': {
     // Counts per commune of the viewer's province: Tân Phú's appear for its province only.
     marker: () => '"communeId":"tan-phu"',
@@ -294,6 +336,9 @@ async function openCodes(s: TestServer, userId: string): Promise<string[]> {
   return rows.map((r) => r.code_hash);
 }
 
+/** A commune beside Tân Phú in its province, with nobody in it yet. */
+const NEIGHBOUR = 'xa-ben-canh';
+
 /** An's user id (the directory's marker), per backend. */
 let anId = '';
 
@@ -351,6 +396,8 @@ describe.each(availableBackends())('authorization matrix (%s)', (backend) => {
         });
       }
       await tx.query(`update commune set province = 'Tỉnh Đồng Tháp' where id = 'tan-phu'`);
+      await ensureCommune(tx, NEIGHBOUR, 'Xã Bên Cạnh');
+      await tx.query(`update commune set province = 'Tỉnh Đồng Tháp' where id = $1`, [NEIGHBOUR]);
       await tx.query(`update commune set province = 'Tỉnh Khác' where id = $1`, [OTHER_COMMUNE.id]);
       for (const [username, province] of [
         ['tinh.dongthap', 'Tỉnh Đồng Tháp'],

@@ -75,7 +75,8 @@ describe.each(availableBackends())('Db over %s', (backend) => {
     expect(await ensureDemoData(s.db)).toEqual([]);
 
     const users = await s.db.query<{ username: string }>(
-      `select username from app_user where commune_id = 'tan-phu' order by username`,
+      `select username from app_user
+        where commune_id = 'tan-phu' or province = 'Tỉnh Đồng Tháp' order by username`,
     );
     expect(users.map((u) => u.username)).toEqual(DEMO_USERS.map((u) => u.username).sort());
   });

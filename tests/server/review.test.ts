@@ -183,7 +183,12 @@ describe.each(availableBackends())('review routes (%s)', (backend) => {
       'tan-phu-tay',
       'tan-phu-binh-an',
     ]);
-    expect(dir.volunteers.map((v) => v.displayName).sort()).toEqual(['Lê Thị Bình', 'Trần Văn An']);
+    // Everyone who records sessions: the volunteers and the team lead.
+    expect(dir.volunteers.map((v) => v.displayName).sort()).toEqual([
+      'Lê Thị Bình',
+      'Phạm Văn Đông',
+      'Trần Văn An',
+    ]);
 
     expect((await s.request('/api/commune', { cookie: an })).status).toBe(403);
   });

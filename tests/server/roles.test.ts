@@ -223,6 +223,75 @@ describe.each(availableBackends())('roles (%s)', (backend) => {
     });
   });
 
+  describe('an admin', () => {
+    it('adds a commune to their province and its first coordinator, without seeing its records', async () => {
+      const admin = await s.login('quantri.tanphu');
+      const res = await s.request('/api/admin/communes', {
+        cookie: admin,
+        json: { name: 'Xã Mỹ An' },
+      });
+      expect(res.status).toBe(201);
+      const { commune } = (await res.json()) as { commune: { id: string; name: string } };
+      expect(commune).toEqual({ id: 'xa-my-an', name: 'Xã Mỹ An' });
+      const again = await s.request('/api/admin/communes', {
+        cookie: admin,
+        json: { name: 'xa my an' },
+      });
+      expect(again.status).toBe(409);
+      const list = (await (await s.request('/api/admin/communes', { cookie: admin })).json()) as {
+        communes: { id: string; staff: number }[];
+      };
+      expect(list.communes.map((c) => c.id)).toEqual(
+        expect.arrayContaining(['tan-phu', 'xa-my-an', OTHER_COMMUNE.id]),
+      );
+
+      const staff = await s.request('/api/admin/communes/xa-my-an/users', {
+        cookie: admin,
+        json: { displayName: 'Cán bộ Mỹ An', username: 'canbo.myan' },
+      });
+      expect(staff.status).toBe(201);
+      const { enrolment } = (await staff.json()) as MemberWithEnrolment;
+      const enrol = await s.request('/api/auth/enrol', {
+        json: { code: enrolment.code, password: 'mat-khau-my-an' },
+      });
+      const { user } = (await enrol.json()) as { user: UserProfile };
+      expect(user).toMatchObject({ role: 'coordinator', communeId: 'xa-my-an' });
+      // The admin still reviews only their own commune.
+      const items = (
+        (await (await s.request('/api/review/logs?limit=100', { cookie: admin })).json()) as {
+          items: { communeId: string }[];
+        }
+      ).items;
+      expect(items.every((l) => l.communeId === 'tan-phu')).toBe(true);
+      // The new commune's log shows who added its coordinator.
+      const theirs = await s.login('canbo.myan', 'mat-khau-my-an');
+      const audit = (await (
+        await s.request('/api/commune/audit', { cookie: theirs })
+      ).json()) as AuditPage;
+      const adminName = (
+        await s.db.query<{ display_name: string }>(
+          `select display_name from app_user where username = 'quantri.tanphu'`,
+        )
+      )[0]!.display_name;
+      expect(audit.events.map((e) => [e.action, e.actorName])).toContainEqual([
+        'member.add',
+        adminName,
+      ]);
+    });
+
+    it('cannot give a commune of another province a coordinator', async () => {
+      await s.db.query(
+        `insert into commune (id, name, province) values ('xa-xa', 'Xã Xa', 'Tỉnh Xa')`,
+      );
+      const admin = await s.login('quantri.tanphu');
+      const res = await s.request('/api/admin/communes/xa-xa/users', {
+        cookie: admin,
+        json: { displayName: 'Cán bộ Xa', username: 'canbo.xa' },
+      });
+      expect(res.status).toBe(404);
+    });
+  });
+
   describe('a province viewer', () => {
     it('has a profile with their province and no commune or hamlet', async () => {
       const viewer = await s.login('tinh.thu');

@@ -17,6 +17,7 @@ import { uuidv4 } from '../../src/shared/ids.ts';
 import { logContentSchema, logRecordSchema } from '../../src/shared/schemas/log.ts';
 import { createMember } from '../../src/server/accounts.ts';
 import { readLogRows, rowToRecord } from '../../src/server/logs/record.ts';
+import { ensureUser } from '../../src/server/users.ts';
 import {
   availableBackends,
   createTestServer,
@@ -24,6 +25,7 @@ import {
   makeLogContent,
   makeMutation,
   type TestServer,
+  TEST_PASSWORD,
 } from '../helpers/server.ts';
 
 /** Runs of each property per route: 60 in `npm test`, 600 in `npm run test:soak`. */
@@ -148,6 +150,15 @@ const WRITE_ROUTES: Record<string, WriteRoute> = {
       }),
   },
   'POST /api/commune/users/:id/enrolment': { as: 'canbo.tanphu', valid: () => Promise.resolve({}) },
+  'POST /api/admin/communes': {
+    as: 'quantri.tanphu',
+    valid: () => Promise.resolve({ name: `Xã Thử ${++newHamlets}` }),
+  },
+  'POST /api/admin/communes/:id/users': {
+    as: 'quantri.tanphu',
+    valid: () =>
+      Promise.resolve({ displayName: 'Cán bộ Mới', username: `canbo.fuzz${++newUsers}` }),
+  },
   'POST /api/commune/hamlets': {
     as: 'canbo.tanphu',
     valid: () => Promise.resolve({ name: `Thôn Thử ${++newHamlets}` }),
@@ -190,7 +201,16 @@ describe.each(availableBackends())('fuzzing the write routes (%s)', (backend) =>
 
   beforeAll(async () => {
     s = await createTestServer({ backend });
-    for (const u of ['tnv.an', 'tnv.binh', 'canbo.tanphu']) cookies.set(u, await s.login(u));
+    await ensureUser(s.db, {
+      username: 'quantri.tanphu',
+      password: TEST_PASSWORD,
+      displayName: 'Quản trị Tân Phú',
+      role: 'admin',
+      communeId: 'tan-phu',
+    });
+    await s.db.query(`update commune set province = 'Tỉnh Thử' where id = 'tan-phu'`);
+    for (const u of ['tnv.an', 'tnv.binh', 'canbo.tanphu', 'quantri.tanphu'])
+      cookies.set(u, await s.login(u));
     // A log of An's, approved, with an open amendment request: the review routes' target.
     const an = cookies.get('tnv.an')!;
     const phone = makeClient();
@@ -268,7 +288,15 @@ describe.each(availableBackends())('fuzzing the write routes (%s)', (backend) =>
   function pathFor(route: string, param: string | null): string {
     const path = route.split(' ')[1]!;
     return path
-      .replace(':id', param ?? (path.includes('/users/') ? memberId : logId))
+      .replace(
+        ':id',
+        param ??
+          (path.includes('/admin/communes/')
+            ? 'tan-phu'
+            : path.includes('/users/')
+              ? memberId
+              : logId),
+      )
       .replace(':amendmentId', param ?? amendmentId);
   }
 
@@ -390,6 +418,14 @@ describe.each(availableBackends())('fuzzing the write routes (%s)', (backend) =>
     expect(badHamlets).toEqual([]);
     const names = hamlets.map((h) => `${h.commune_id}/${foldText(h.name)}`);
     expect(names.length).toBe(new Set(names).size);
+    const communes = await s.db.query<{ province: string | null; name: string }>(
+      'select province, name from commune',
+    );
+    expect(
+      communes.filter((c) => c.name.trim() !== c.name || c.name === '' || c.name.length > 80),
+    ).toEqual([]);
+    const inProvince = communes.map((c) => `${c.province}/${foldText(c.name)}`);
+    expect(inProvince.length).toBe(new Set(inProvince).size);
     // Every push that was answered "applied" left a log: nothing half-written.
     const orphans = await s.db.query(
       `select 1 from processed_mutation pm

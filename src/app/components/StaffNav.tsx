@@ -26,6 +26,7 @@ export function StaffNav() {
       {canReview(role) && link('/review', t('nav.review'))}
       {canManageTeam(role) && link('/team', t('nav.team'))}
       {isCommuneStaff(role) && link('/audit', t('nav.audit'))}
+      {role === 'admin' && link('/admin', t('nav.admin'))}
     </nav>
   );
 }

@@ -1,6 +1,10 @@
-/** Offers a waiting app update; the user chooses when (they may be mid-form). */
+/**
+ * Offers a waiting app update; the user chooses when (they may be mid-form).
+ * Also asks for a reload when another tab's newer version took the database.
+ */
 import { useEffect, useState } from 'preact/hooks';
 import { applyUpdate, onUpdatedElsewhere, onUpdateReady } from '../../pwa/register.ts';
+import { versionChanged } from '../session.ts';
 import { useTranslation } from '../use-translation.ts';
 import '../../i18n/later.ts'; // this component's strings
 
@@ -11,6 +15,17 @@ export function UpdateBanner() {
   const [elsewhere, setElsewhere] = useState(false);
   useEffect(() => onUpdateReady(() => setReady(true)), []);
   useEffect(() => onUpdatedElsewhere(() => setElsewhere(true)), []);
+  if (versionChanged.value) {
+    // A newer version opened the database: this tab's connection is closed; reload to go on.
+    return (
+      <div class="banner warn" role="alert">
+        {t('pwa.versionChange')}{' '}
+        <button type="button" class="btn small" onClick={() => window.location.reload()}>
+          {t('pwa.reload')}
+        </button>
+      </div>
+    );
+  }
   if (elsewhere) {
     // Another tab updated; this one keeps the old code until reloaded.
     return (

@@ -53,6 +53,19 @@ export type NewMember = v.InferInput<typeof newMemberSchema>;
 
 export const newHamletSchema = v.object({ name: text(80) });
 export type NewHamlet = v.InferInput<typeof newHamletSchema>;
+export const communeResponseSchema = v.object({
+  commune: v.object({ id: v.string(), name: v.string() }),
+});
+export const adminCommuneSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  hamlets: v.number(),
+  /** Active coordinators and admins. */
+  staff: v.number(),
+});
+export type AdminCommune = v.InferOutput<typeof adminCommuneSchema>;
+export const adminCommunesSchema = v.object({ communes: v.array(adminCommuneSchema) });
+
 export const hamletResponseSchema = v.object({
   hamlet: v.object({ id: v.string(), name: v.string() }),
 });

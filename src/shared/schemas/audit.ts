@@ -11,9 +11,10 @@ export const AUDIT_ACTIONS = [
   'member.deactivate',
   'member.enrolled',
   'hamlet.add',
+  'commune.add',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-export const AUDIT_TARGETS = ['log', 'user', 'hamlet'] as const;
+export const AUDIT_TARGETS = ['log', 'user', 'hamlet', 'commune'] as const;
 export type AuditTarget = (typeof AUDIT_TARGETS)[number];
 
 export const auditEventSchema = v.object({

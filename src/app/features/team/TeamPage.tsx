@@ -24,7 +24,7 @@ import type { Role } from '../../../shared/roles.ts';
 import { useTranslation } from '../../use-translation.ts';
 import { StaffNav } from '../../components/StaffNav.tsx';
 
-interface Issued {
+export interface Issued {
   name: string;
   username: string;
   enrolment: Enrolment;
@@ -382,7 +382,11 @@ function Hamlets(p: { hamlets: readonly { id: string; name: string }[] }) {
 }
 
 /** The one-time code, large enough to read aloud, with its QR code and what to do with it. */
-function EnrolmentCard(p: { issued: Issued; time: (iso: string) => string; onDone: () => void }) {
+export function EnrolmentCard(p: {
+  issued: Issued;
+  time: (iso: string) => string;
+  onDone: () => void;
+}) {
   const { t } = useTranslation();
   const { name, username, enrolment } = p.issued;
   const heading = useRef<HTMLHeadingElement>(null);
