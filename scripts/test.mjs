@@ -4,8 +4,8 @@
 //
 // The browser tests (project e2e) run one file at a time, and vitest runs a
 // whole run with one worker when one project asks for that. So the suite runs
-// as lanes, separate vitest processes at the same time: the browser lane,
-// a second browser lane for E1 (mostly waiting between network flips), and
+// as lanes, separate vitest processes at the same time: three browser lanes
+// (the long reliability files in two of them, see BROWSER_LANES), and
 // the node lane (every other project) at a lower CPU priority, so that it
 // fills the time the browser tests spend waiting without slowing their timing.
 // Their reports are merged into test-results/vitest.json.
@@ -64,11 +64,17 @@ if (args.length > 0) {
 const projects = (...names) => names.flatMap((p) => ['--project', p]);
 const NODE_PROJECTS = ['unit', 'storage', 'app', 'server', 'sync', 'budget'];
 /**
- * E1 (SYNC.md §4) spends most of its minutes waiting between network flips
- * (50 to 2,000 ms each): in its own browser lane, the other browser tests
- * run in that time instead of after it.
+ * The browser files that take minutes, in two more browser lanes beside the
+ * first: E1 (SYNC.md §4) spends most of its time waiting between network
+ * flips (50 to 2,000 ms each), so it shares a lane with E3 (10,000 sessions);
+ * E5 (ten app upgrades) with E2 (interruptions). Each lane still runs its
+ * files one at a time.
  */
-const E1 = 'tests/e2e/e1-offline-flips.test.ts';
+const BROWSER_LANES = {
+  'e2e-flips': ['tests/e2e/e1-offline-flips.test.ts', 'tests/e2e/ten-thousand-queued.test.ts'],
+  'e2e-upgrade': ['tests/e2e/e5-app-upgrade.test.ts', 'tests/e2e/e2-interrupted-push.test.ts'],
+};
+const OWN_BROWSER_LANE = Object.values(BROWSER_LANES).flat();
 /** Files of the node projects that get a lane of their own in the soak. */
 const SOAK_OWN_LANE = ['tests/server/crash.test.ts', 'tests/server/pull-order.test.ts'];
 const lanes = soak
@@ -90,8 +96,14 @@ const lanes = soak
       },
     ]
   : [
-      { name: 'e2e', args: [...projects('e2e'), '--exclude', E1] },
-      { name: 'e2e-flips', args: [E1] },
+      {
+        name: 'e2e',
+        args: [...projects('e2e'), ...OWN_BROWSER_LANE.flatMap((f) => ['--exclude', f])],
+      },
+      ...Object.entries(BROWSER_LANES).map(([name, files]) => ({
+        name,
+        args: [...projects('e2e'), ...files],
+      })),
       { name: 'node', args: projects(...NODE_PROJECTS), nice: true },
     ];
 

@@ -103,7 +103,10 @@ export function LogFormPage() {
       slot?.release();
       draftSlot.current = null;
     };
-  }, [field, user, logId, resend]);
+    // The user's id, not the profile object: a profile refreshed from the server
+    // while the form claims its draft must not start a second claim beside the
+    // first (it would find the draft locked by the first and open blank).
+  }, [field, user?.id, logId, resend]);
 
   const errorsByField = useMemo(() => {
     const map: Record<string, string> = {};
