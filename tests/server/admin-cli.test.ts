@@ -98,6 +98,59 @@ describe('the admin command line', () => {
     expect((await admin('list')).out.at(-1)).toBe('  coordinator canbo.hoabinh (deactivated)');
   });
 
+  it('adds a team lead to a hamlet and a viewer to a province (who enrols with no commune)', async () => {
+    expect(
+      (
+        await admin(
+          'user',
+          'add',
+          'xa-hoa-binh',
+          'totruong.mot',
+          'Tổ trưởng Một',
+          '--role',
+          'team_lead',
+          '--hamlet',
+          'hoa-binh-mot',
+        )
+      ).code,
+    ).toBe(0);
+    expect(
+      (await admin('user', 'add', 'Tỉnh Không Có', 'tinh.khong', 'A', '--role', 'province_viewer'))
+        .code,
+    ).toBe(2);
+    const viewer = await admin(
+      'user',
+      'add',
+      'Thái Nguyên',
+      'tinh.thainguyen',
+      'Sở Thái Nguyên',
+      '--role',
+      'province_viewer',
+    );
+    expect(viewer.code).toBe(0);
+    const code = /enrolment code: ([A-Z0-9]{5}-[A-Z0-9]{5})/.exec(viewer.out.join('\n'))?.[1];
+    const db = await openDatabase({ databaseUrl: undefined, dataDir: dir });
+    try {
+      const app = createApp({ db, log: silentLogger, curriculum: testCurriculum() });
+      const res = await app.request('/api/auth/enrol', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code, password: 'mat-khau-cua-tinh' }),
+      });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { user: unknown }).user).toMatchObject({
+        role: 'province_viewer',
+        communeId: '',
+        communeName: 'Thái Nguyên',
+      });
+    } finally {
+      await db.close();
+    }
+    // Accounts without a commune reset and lock like any other.
+    expect((await admin('user', 'reset', 'tinh.thainguyen')).code).toBe(0);
+    expect((await admin('user', 'deactivate', 'tinh.thainguyen')).code).toBe(0);
+  });
+
   it.each([
     [[], /usage/],
     [['commune', 'add', 'Xã Sai', 'Tên'], /commune id must be/],
@@ -105,6 +158,7 @@ describe('the admin command line', () => {
     [['user', 'add', 'xa-hoa-binh', 'Tên Có Dấu', 'A', '--role', 'coordinator'], /username/],
     [['user', 'add', 'xa-hoa-binh', 'tnv.moi', 'A', '--role', 'chief'], /--role must be one of/],
     [['user', 'add', 'xa-hoa-binh', 'tnv.moi', 'A', '--role', 'volunteer'], /needs --hamlet/],
+    [['user', 'add', 'xa-hoa-binh', 'totruong.hai', 'A', '--role', 'team_lead'], /needs --hamlet/],
     [['user', 'add', 'xa-hoa-binh', 'canbo.hoabinh', 'A', '--role', 'admin'], /is taken/],
     [['user', 'reset', 'khong.co.ai'], /no account khong.co.ai/],
   ])('refuses %j with exit code 2 and says why', async (args, message) => {
