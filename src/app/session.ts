@@ -158,14 +158,15 @@ async function begin(user: UserProfile): Promise<UserProfile> {
  * Nothing is discarded: their database stays, and signing in opens it again.
  */
 export async function endSessionKeepingData(): Promise<void> {
+  // This phone lets go first; the server is told after (it may take a while offline).
+  localStorage.removeItem(PROFILE_KEY);
+  closeActive();
   try {
     const { api } = await loadApi();
     await api.logout();
   } catch {
-    // Offline: the server session expires by itself; this phone forgets it now.
+    // Offline: the server session expires by itself.
   }
-  localStorage.removeItem(PROFILE_KEY);
-  closeActive();
 }
 
 function closeActive(): void {

@@ -453,11 +453,12 @@ export async function createCommune(
     );
     let id = base;
     for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
-    await tx.query('insert into commune (id, name, province) values ($1, $2, $3)', [
-      id,
-      name,
-      province,
-    ]);
+    // Two admins of the province adding the same name at once: the second is told it is taken.
+    const inserted = await tx.query(
+      'insert into commune (id, name, province) values ($1, $2, $3) on conflict (id) do nothing returning id',
+      [id, name, province],
+    );
+    if (inserted.length === 0) return 'taken';
     await tx.query('insert into commune_clock (commune_id) values ($1)', [id]);
     await recordAudit(tx, {
       communeId: by.communeId,
@@ -481,11 +482,14 @@ export async function createCommuneStaff(
   communeId: string,
   m: { displayName: string; username: string; role?: Role },
   now: Date,
-): Promise<CreateOutcome | { kind: 'not_found' }> {
+): Promise<CreateOutcome | { kind: 'not_found' } | { kind: 'has_staff' }> {
   const role = m.role ?? 'coordinator';
   if (role !== 'coordinator' && role !== 'admin') return { kind: 'role_not_allowed' };
   const communes = await adminCommunes(db, by);
-  if (!communes.some((c) => c.id === communeId)) return { kind: 'not_found' };
+  const commune = communes.find((c) => c.id === communeId);
+  if (!commune) return { kind: 'not_found' };
+  // Only a commune's first staff: once it has its own, they manage its accounts.
+  if (commune.staff > 0) return { kind: 'has_staff' };
   return db.transaction(async (tx) => {
     const id = randomUUID();
     const inserted = await tx.query<{ id: string }>(

@@ -279,6 +279,18 @@ describe.each(availableBackends())('roles (%s)', (backend) => {
       ]);
     });
 
+    it('cannot add staff to a commune that has its own (its staff manage it)', async () => {
+      const admin = await s.login('quantri.tanphu');
+      const res = await s.request('/api/admin/communes/xa-my-an/users', {
+        cookie: admin,
+        json: { displayName: 'Quản trị Thêm', username: 'quantri.them', role: 'admin' },
+      });
+      expect(res.status).toBe(409);
+      expect(await s.db.query(`select 1 from app_user where username = 'quantri.them'`)).toEqual(
+        [],
+      );
+    });
+
     it('cannot give a commune of another province a coordinator', async () => {
       await s.db.query(
         `insert into commune (id, name, province) values ('xa-xa', 'Xã Xa', 'Tỉnh Xa')`,

@@ -57,8 +57,10 @@ export function startIdleLock(): void {
   }
   function signInAgain(): void {
     const id = lockedFor;
-    unlock();
-    if (id) clearPin(id);
+    if (!id) return;
+    // The lock stays over the app until this phone has let go of the session.
+    clearPin(id);
+    localStorage.removeItem(lockedKey(id));
     void endSessionKeepingData().then(() => window.location.assign('/login'));
   }
   function touch(): void {
@@ -74,7 +76,11 @@ export function startIdleLock(): void {
   function check(): void {
     const id = lockable();
     if (!id) {
-      if (lockedFor) unlock();
+      if (!lockedFor) return;
+      // Locked, and the PIN is gone: another tab signed in again. This tab must
+      // not open for that: it starts over (and finds nobody signed in).
+      if (session.value) window.location.reload();
+      else unlock();
       return;
     }
     const seen = Math.max(last, Number(localStorage.getItem(activeKey(id)) ?? 0));
@@ -117,7 +123,7 @@ function LockScreen(p: { userId: string; onUnlock: () => void; onSignIn: () => v
       return;
     }
     setBusy(true);
-    const out = await checkPin(p.userId, pin);
+    const out = await checkPin(p.userId, pin).catch(() => ({ ok: false as const, left: 0 }));
     setBusy(false);
     setPin('');
     if (out.ok) return p.onUnlock();

@@ -54,6 +54,7 @@ export function adminRoutes(ctx: ServerContext) {
           ctx.now(),
         );
         if (out.kind === 'not_found') return c.json({ error: 'not_found' as const }, 404);
+        if (out.kind === 'has_staff') return c.json({ error: 'has_staff' as const }, 409);
         if (out.kind === 'username_taken')
           return problemResponse(c, 409, [{ field: 'username', code: 'duplicate' }]);
         if (out.kind !== 'ok')

@@ -6,7 +6,7 @@
 import '../../../i18n/pages.ts'; // admin.* and the field names
 import { useEffect, useState } from 'preact/hooks';
 import type { AdminCommune } from '../../../shared/schemas/accounts.ts';
-import { ApiValidationError } from '../../../sync/errors.ts';
+import { ApiValidationError, HttpError } from '../../../sync/errors.ts';
 import { api } from '../../api.ts';
 import { StaffNav } from '../../components/StaffNav.tsx';
 import { TextField } from '../../components/TextField.tsx';
@@ -106,6 +106,7 @@ export function AdminPage() {
     } catch (err) {
       const found = fieldErrors(err);
       if (found) setStaffErrors(found);
+      else if (err instanceof HttpError && err.status === 409) setNotice(t('admin.hasStaff'));
       else setActionFailed(true);
     } finally {
       setBusy(false);
