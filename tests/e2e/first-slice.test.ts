@@ -60,7 +60,7 @@ async function recordSession(
   await page.getByRole('radio', { name: 'Hoàn thành' }).check();
   await page.getByLabel('Ghi chú').fill(opts.notes);
   await page.getByRole('button', { name: 'Lưu' }).click();
-  await page.getByText('Đã lưu trên máy').waitFor();
+  await page.getByText('Đã lưu trên máy', { exact: true }).waitFor();
 }
 
 describe('volunteer offline → sync → coordinator review → volunteer sees decisions', () => {
@@ -176,7 +176,7 @@ describe('a returned session comes back fixed', () => {
       .waitFor();
     await page.getByLabel('Trong đó số phụ nữ').fill('3');
     await page.getByRole('button', { name: 'Lưu' }).click();
-    await page.getByText('Đã lưu trên máy').waitFor();
+    await page.getByText('Đã lưu trên máy', { exact: true }).waitFor();
 
     await expect.poll(() => list.getByText('Trả lại để sửa').count(), { timeout: 30_000 }).toBe(0);
     expect(await page.getByRole('heading', { name: /bị trả lại/ }).count()).toBe(0);
