@@ -152,23 +152,6 @@ async function begin(user: UserProfile): Promise<UserProfile> {
   return user;
 }
 
-/**
- * Ends the session on this phone without the outbox check of signOut: for a
- * user who must sign in again with their password (a PIN tried too often).
- * Nothing is discarded: their database stays, and signing in opens it again.
- */
-export async function endSessionKeepingData(): Promise<void> {
-  // This phone lets go first; the server is told after (it may take a while offline).
-  localStorage.removeItem(PROFILE_KEY);
-  closeActive();
-  try {
-    const { api } = await loadApi();
-    await api.logout();
-  } catch {
-    // Offline: the server session expires by itself.
-  }
-}
-
 function closeActive(): void {
   const current = session.value;
   current?.field?.engine?.stop();
@@ -179,22 +162,25 @@ function closeActive(): void {
 
 /**
  * Signs out. Refuses (returns the number of unsent records) while this
- * user's outbox is not empty: signing out must never discard a record.
+ * user's outbox is not empty, unless `withUnsent`: for a user who must sign
+ * in again with their password (a PIN tried too often). Nothing is ever
+ * discarded: the database stays on the phone, and signing in opens it again.
  */
-export async function signOut(): Promise<number> {
+export async function signOut(withUnsent = false): Promise<number> {
   const current = session.value;
-  if (current?.field) {
+  if (current?.field && !withUnsent) {
     const { pending } = await getSyncSummary(current.field.db);
     if (pending > 0) return pending;
   }
+  // This phone lets go first; the server is told after (it may take a while offline).
+  localStorage.removeItem(PROFILE_KEY);
+  authExpired.value = false;
+  closeActive();
   try {
     const { api } = await loadApi();
     await api.logout();
   } catch {
-    // Offline or already expired: the local sign-out still happens.
+    // Offline or already expired: the server session ends by itself.
   }
-  localStorage.removeItem(PROFILE_KEY);
-  authExpired.value = false;
-  closeActive();
   return 0;
 }

@@ -146,6 +146,46 @@ export async function issueEnrolment(
   return { code, expiresAt: expiresAt.toISOString() };
 }
 
+/**
+ * Within a transaction, for the app and the admin command line: a new account
+ * without a password, its first enrolment code, and `member.add` in its
+ * commune's audit log (a province viewer's account has no commune, so none).
+ * @returns its id and code, or null when the username is taken
+ */
+export async function addAccount(
+  tx: Queryable,
+  a: {
+    username: string;
+    displayName: string;
+    role: Role;
+    communeId: string | null;
+    hamletId: string | null;
+    province?: string | null;
+  },
+  actorId: string | null,
+  now: Date,
+): Promise<{ id: string; enrolment: Enrolment } | null> {
+  const id = randomUUID();
+  const inserted = await tx.query<{ id: string }>(
+    `insert into app_user (id, username, display_name, role, commune_id, hamlet_id, province, password_hash)
+     values ($1, $2, $3, $4, $5, $6, $7, null)
+     on conflict (username) do nothing returning id`,
+    [id, a.username, a.displayName, a.role, a.communeId, a.hamletId, a.province ?? null],
+  );
+  if (inserted.length === 0) return null;
+  const enrolment = await issueEnrolment(tx, id, actorId, now);
+  if (a.communeId !== null)
+    await recordAudit(tx, {
+      communeId: a.communeId,
+      actorId,
+      action: 'member.add',
+      targetType: 'user',
+      targetId: id,
+      at: now,
+    });
+  return { id, enrolment };
+}
+
 export type CreateOutcome =
   | { kind: 'ok'; member: Member; enrolment: Enrolment }
   | { kind: 'username_taken' }
@@ -174,25 +214,15 @@ export async function createMember(
       ]);
       if (hamlet.length === 0) return { kind: 'unknown_hamlet' };
     }
-    const id = randomUUID();
-    const inserted = await tx.query<{ id: string }>(
-      `insert into app_user (id, username, display_name, role, commune_id, hamlet_id, password_hash)
-       values ($1, $2, $3, $4, $5, $6, null)
-       on conflict (username) do nothing returning id`,
-      [id, m.username, m.displayName, role, by.communeId, hamletId],
+    const added = await addAccount(
+      tx,
+      { ...m, role, communeId: by.communeId, hamletId },
+      by.id,
+      now,
     );
-    if (inserted.length === 0) return { kind: 'username_taken' };
-    const enrolment = await issueEnrolment(tx, id, by.id, now);
-    await recordAudit(tx, {
-      communeId: by.communeId,
-      actorId: by.id,
-      action: 'member.add',
-      targetType: 'user',
-      targetId: id,
-      at: now,
-    });
-    const member = await findMember(tx, by, id, now);
-    return { kind: 'ok', member: member!, enrolment };
+    if (!added) return { kind: 'username_taken' };
+    const member = await findMember(tx, by, added.id, now);
+    return { kind: 'ok', member: member!, enrolment: added.enrolment };
   });
 }
 
@@ -348,6 +378,32 @@ export async function lockUser(
 }
 
 /**
+ * An id for a new row of `table`: `prefix` and the folded name
+ * (`tan-phu-thon-moi`), then -2, -3… while taken.
+ */
+async function newNameId(
+  tx: Queryable,
+  table: 'hamlet' | 'commune',
+  prefix: string,
+  name: string,
+  fallback: string,
+): Promise<string> {
+  const slug =
+    foldText(name)
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || fallback;
+  const base = `${prefix}${slug}`.slice(0, 56);
+  const taken = new Set(
+    (await tx.query<{ id: string }>(`select id from ${table} where id like $1`, [`${base}%`])).map(
+      (r) => r.id,
+    ),
+  );
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+  return id;
+}
+
+/**
  * A new hamlet of `by`'s commune, last in the list, audited. Its id is the
  * commune's and the folded name's (`tan-phu-thon-moi`), made unique.
  * @returns the hamlet, or null when the commune has one of that name (marks and case aside)
@@ -366,18 +422,7 @@ export async function createHamlet(
       [by.communeId],
     );
     if (existing.some((h) => foldText(h.name) === foldText(name))) return null;
-    const slug =
-      foldText(name)
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-+|-+$/g, '') || 'thon';
-    const base = `${by.communeId}-${slug}`.slice(0, 56);
-    const taken = new Set(
-      (await tx.query<{ id: string }>('select id from hamlet where id like $1', [`${base}%`])).map(
-        (r) => r.id,
-      ),
-    );
-    let id = base;
-    for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+    const id = await newNameId(tx, 'hamlet', `${by.communeId}-`, name, 'thon');
     const sortOrder = Math.max(-1, ...existing.map((h) => Number(h.sort_order))) + 1;
     await tx.query(
       'insert into hamlet (id, commune_id, name, sort_order) values ($1, $2, $3, $4)',
@@ -441,18 +486,7 @@ export async function createCommune(
       province,
     ]);
     if (same.some((c) => foldText(c.name) === foldText(name))) return 'taken';
-    const base =
-      foldText(name)
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-+|-+$/g, '')
-        .slice(0, 56) || 'xa';
-    const taken = new Set(
-      (await tx.query<{ id: string }>('select id from commune where id like $1', [`${base}%`])).map(
-        (r) => r.id,
-      ),
-    );
-    let id = base;
-    for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+    const id = await newNameId(tx, 'commune', '', name, 'xa');
     // Two admins of the province adding the same name at once: the second is told it is taken.
     const inserted = await tx.query(
       'insert into commune (id, name, province) values ($1, $2, $3) on conflict (id) do nothing returning id',
@@ -491,27 +525,12 @@ export async function createCommuneStaff(
   // Only a commune's first staff: once it has its own, they manage its accounts.
   if (commune.staff > 0) return { kind: 'has_staff' };
   return db.transaction(async (tx) => {
-    const id = randomUUID();
-    const inserted = await tx.query<{ id: string }>(
-      `insert into app_user (id, username, display_name, role, commune_id, hamlet_id, password_hash)
-       values ($1, $2, $3, $4, $5, null, null)
-       on conflict (username) do nothing returning id`,
-      [id, m.username, m.displayName, role, communeId],
-    );
-    if (inserted.length === 0) return { kind: 'username_taken' };
-    const enrolment = await issueEnrolment(tx, id, by.id, now);
-    await recordAudit(tx, {
-      communeId,
-      actorId: by.id,
-      action: 'member.add',
-      targetType: 'user',
-      targetId: id,
-      at: now,
-    });
+    const added = await addAccount(tx, { ...m, role, communeId, hamletId: null }, by.id, now);
+    if (!added) return { kind: 'username_taken' };
     const rows = await tx.query<MemberRow>(
       `select ${memberColumns('$2')} from app_user u where u.id = $1::uuid`,
-      [id, now.toISOString()],
+      [added.id, now.toISOString()],
     );
-    return { kind: 'ok', member: toMember(rows[0]!), enrolment };
+    return { kind: 'ok', member: toMember(rows[0]!), enrolment: added.enrolment };
   });
 }

@@ -16,13 +16,11 @@
  * one-time code (72 h) that its owner redeems at /enrol on their phone.
  * Pass --url https://… to print the link the QR code would carry.
  */
-import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { formatEnrolmentCode, usernameSchema } from '../shared/schemas/accounts.ts';
 import { isHamletRole } from '../shared/permissions.ts';
 import { ROLES, type Role } from '../shared/roles.ts';
-import { deactivateAccount, issueEnrolment, newCodeFor } from './accounts.ts';
-import { recordAudit } from './audit.ts';
+import { addAccount, deactivateAccount, newCodeFor } from './accounts.ts';
 import { readConfig } from './config.ts';
 import type { Db, Queryable } from './db/index.ts';
 import { openDatabase } from './db/open.ts';
@@ -190,24 +188,14 @@ async function run(db: Db, words: string[], flags: Map<string, string>, out: (l:
         ]);
         if (h.length === 0) throw new UsageError(`no hamlet ${hamletId} in ${communeId}`);
       }
-      const newId = randomUUID();
-      const inserted = await tx.query(
-        `insert into app_user (id, username, display_name, role, commune_id, hamlet_id, province, password_hash)
-         values ($1, $2, $3, $4, $5, $6, $7, null) on conflict (username) do nothing returning id`,
-        [newId, username, displayName, role, communeId, hamletId, province],
+      const added = await addAccount(
+        tx,
+        { username, displayName, role, communeId, hamletId, province },
+        null,
+        now,
       );
-      if (inserted.length === 0) throw new UsageError(`the username ${username} is taken`);
-      const issued = await issueEnrolment(tx, newId, null, now);
-      if (communeId !== null)
-        await recordAudit(tx, {
-          communeId,
-          actorId: null,
-          action: 'member.add',
-          targetType: 'user',
-          targetId: newId,
-          at: now,
-        });
-      return issued;
+      if (!added) throw new UsageError(`the username ${username} is taken`);
+      return added.enrolment;
     });
     out(`${role} ${username} (${displayName}) of ${communeId ?? province} added`);
     for (const l of enrolmentLines(enrolment.code, enrolment.expiresAt, url)) out(l);

@@ -111,24 +111,21 @@ afterAll(async () => {
  * phone pushes, decoded (bodies over 1 KB are gzip). One route for both, so no
  * push can slip through between lifting the cut and starting to watch.
  */
-function cutThenWatchPushes() {
+async function cutThenWatchPushes(context: BrowserContext) {
   let cut = true;
   const pushed: PushRequest['mutations'] = [];
-  /** Puts the cut and the watch on a (new) browser context. */
-  const attach = (context: BrowserContext) =>
-    context.route('**/api/sync/**', async (route: Route) => {
-      if (cut) return route.abort('internetdisconnected');
-      const req = route.request();
-      if (!req.url().includes('/api/sync/push')) return route.continue();
-      const raw = req.postDataBuffer() ?? Buffer.alloc(0);
-      const gz = (await req.allHeaders())['content-encoding'] === 'gzip';
-      const body = JSON.parse((gz ? gunzipSync(raw) : raw).toString('utf8')) as PushRequest;
-      pushed.push(...body.mutations);
-      await route.continue();
-    });
+  await context.route('**/api/sync/**', async (route: Route) => {
+    if (cut) return route.abort('internetdisconnected');
+    const req = route.request();
+    if (!req.url().includes('/api/sync/push')) return route.continue();
+    const raw = req.postDataBuffer() ?? Buffer.alloc(0);
+    const gz = (await req.allHeaders())['content-encoding'] === 'gzip';
+    const body = JSON.parse((gz ? gunzipSync(raw) : raw).toString('utf8')) as PushRequest;
+    pushed.push(...body.mutations);
+    await route.continue();
+  });
   return {
     pushed,
-    attach,
     reconnect: () => {
       cut = false;
     },
@@ -211,8 +208,7 @@ async function oneRun(run: number): Promise<void> {
     context.on('page', keepConsole);
     keepConsole(phone.page);
     await context.addInitScript(recordVersionChanges);
-    const sync = cutThenWatchPushes();
-    await sync.attach(context);
+    const sync = await cutThenWatchPushes(context);
     const tag = `E5 lần ${run}`;
 
     // 1. v1: 98 sessions through the release's own storage code, in a tab that stays open.

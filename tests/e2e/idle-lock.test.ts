@@ -68,6 +68,17 @@ describe('idle lock', () => {
     await lock.waitFor({ state: 'detached' });
     expect(await page.getByLabel('Ghi chú').inputValue()).toBe('Đang nhập dở khi máy khoá');
     expect(await page.locator('#app').getAttribute('inert')).toBeNull();
+
+    // The app closed, and opened again more than 5 minutes later: locked at once.
+    const blank = await context.newPage();
+    await page.close();
+    await context.clock.runFor(IDLE);
+    await blank.goto(`${server.url}/field`);
+    await blank.getByRole('dialog', { name: 'Sổ tay đang khoá' }).waitFor();
+    await blank.getByLabel('Mã PIN').fill('2468');
+    await blank.getByRole('button', { name: 'Mở khoá' }).click();
+    await blank.getByRole('dialog', { name: 'Sổ tay đang khoá' }).waitFor({ state: 'detached' });
+    phone.page = blank;
   });
 
   it('stays locked across a reload, and after five wrong PINs asks for the password, keeping the sessions', async () => {

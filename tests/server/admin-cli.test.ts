@@ -28,6 +28,21 @@ describe('the admin command line', () => {
     return { code, out, err };
   }
 
+  /** Redeems a printed code in the app on the same data folder, as the new account's owner would. */
+  async function enrol(code: string, password: string): Promise<Response> {
+    const db = await openDatabase({ databaseUrl: undefined, dataDir: dir });
+    try {
+      const app = createApp({ db, log: silentLogger, curriculum: testCurriculum() });
+      return await app.request('/api/auth/enrol', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code, password }),
+      });
+    } finally {
+      await db.close();
+    }
+  }
+
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'sotay-admin-'));
   });
@@ -66,25 +81,15 @@ describe('the admin command line', () => {
       '  coordinator canbo.hoabinh (not enrolled)',
     ]);
 
-    const db = await openDatabase({ databaseUrl: undefined, dataDir: dir });
-    try {
-      const app = createApp({ db, log: silentLogger, curriculum: testCurriculum() });
-      const res = await app.request('/api/auth/enrol', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ code, password: 'mat-khau-can-bo' }),
-      });
-      expect(res.status).toBe(200);
-      expect(((await res.json()) as { user: unknown }).user).toMatchObject({
-        username: 'canbo.hoabinh',
-        role: 'coordinator',
-        communeId: 'xa-hoa-binh',
-        communeName: 'Xã Hòa Bình',
-        hamlets: [{ id: 'hoa-binh-mot', name: 'Thôn Một' }],
-      });
-    } finally {
-      await db.close();
-    }
+    const res = await enrol(code!, 'mat-khau-can-bo');
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { user: unknown }).user).toMatchObject({
+      username: 'canbo.hoabinh',
+      role: 'coordinator',
+      communeId: 'xa-hoa-binh',
+      communeName: 'Xã Hòa Bình',
+      hamlets: [{ id: 'hoa-binh-mot', name: 'Thôn Một' }],
+    });
     expect((await admin('list')).out.at(-1)).toBe('  coordinator canbo.hoabinh');
   });
 
@@ -129,23 +134,13 @@ describe('the admin command line', () => {
     );
     expect(viewer.code).toBe(0);
     const code = /enrolment code: ([A-Z0-9]{5}-[A-Z0-9]{5})/.exec(viewer.out.join('\n'))?.[1];
-    const db = await openDatabase({ databaseUrl: undefined, dataDir: dir });
-    try {
-      const app = createApp({ db, log: silentLogger, curriculum: testCurriculum() });
-      const res = await app.request('/api/auth/enrol', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ code, password: 'mat-khau-cua-tinh' }),
-      });
-      expect(res.status).toBe(200);
-      expect(((await res.json()) as { user: unknown }).user).toMatchObject({
-        role: 'province_viewer',
-        communeId: '',
-        communeName: 'Thái Nguyên',
-      });
-    } finally {
-      await db.close();
-    }
+    const res = await enrol(code!, 'mat-khau-cua-tinh');
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { user: unknown }).user).toMatchObject({
+      role: 'province_viewer',
+      communeId: '',
+      communeName: 'Thái Nguyên',
+    });
     // Accounts without a commune reset and lock like any other.
     expect((await admin('user', 'reset', 'tinh.thainguyen')).code).toBe(0);
     expect((await admin('user', 'deactivate', 'tinh.thainguyen')).code).toBe(0);

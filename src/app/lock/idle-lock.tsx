@@ -13,7 +13,7 @@ import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { isFieldRole } from '../../shared/roles.ts';
 import { TextField } from '../components/TextField.tsx';
-import { endSessionKeepingData, session } from '../session.ts';
+import { session, signOut } from '../session.ts';
 import { useTranslation } from '../use-translation.ts';
 import { checkPin, clearPin, hasPin, MAX_PIN_FAILURES } from './pin.ts';
 
@@ -61,7 +61,7 @@ export function startIdleLock(): void {
     // The lock stays over the app until this phone has let go of the session.
     clearPin(id);
     localStorage.removeItem(lockedKey(id));
-    void endSessionKeepingData().then(() => window.location.assign('/login'));
+    void signOut(true).then(() => window.location.assign('/login'));
   }
   function touch(): void {
     if (lockedFor) return;

@@ -6,22 +6,15 @@
 import '../../../i18n/pages.ts'; // admin.* and the field names
 import { useEffect, useState } from 'preact/hooks';
 import type { AdminCommune } from '../../../shared/schemas/accounts.ts';
-import { ApiValidationError, HttpError } from '../../../sync/errors.ts';
+import { HttpError } from '../../../sync/errors.ts';
 import { api } from '../../api.ts';
 import { StaffNav } from '../../components/StaffNav.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { formatDateTime } from '../../format.ts';
 import { useTranslation } from '../../use-translation.ts';
-import { EnrolmentCard, type Issued } from './TeamPage.tsx';
+import { EnrolmentCard, fieldErrors, NameFields, type Issued } from './TeamPage.tsx';
 
 type Errors = Record<string, string | undefined>;
-
-/** Field problems from the server under their fields; anything else is a general failure. */
-function fieldErrors(err: unknown): Errors | null {
-  if (err instanceof ApiValidationError && err.problems.every((p) => p.field !== ''))
-    return Object.fromEntries(err.problems.map((p) => [p.field, p.message]));
-  return null;
-}
 
 export function AdminPage() {
   const { t, lng } = useTranslation();
@@ -212,25 +205,12 @@ export function AdminPage() {
               <option value="admin">{t('roles.admin')}</option>
             </select>
           </div>
-          <TextField
-            id="displayName"
-            label={t('fields.displayName')}
-            value={displayName}
-            onInput={setDisplayName}
-            error={staffErrors.displayName}
-            autoComplete="off"
-            maxLength={80}
-          />
-          <TextField
-            id="username"
-            label={t('fields.username')}
-            hint={t('errors.username')}
-            value={username}
-            onInput={setUsername}
-            error={staffErrors.username}
-            autoComplete="off"
-            autoCapitalize="none"
-            maxLength={32}
+          <NameFields
+            displayName={displayName}
+            username={username}
+            errors={staffErrors}
+            onDisplayName={setDisplayName}
+            onUsername={setUsername}
           />
           <button type="submit" class="btn primary" disabled={busy}>
             {t('team.add')}

@@ -100,10 +100,9 @@ export function TeamPage() {
       setUsername('');
       refresh();
     } catch (err) {
-      // Problems about a field go under it; any other (a body the server refused whole) above.
-      if (err instanceof ApiValidationError && err.problems.every((p) => p.field !== '')) {
-        setErrors(Object.fromEntries(err.problems.map((p) => [p.field, p.message])));
-      } else setActionError(true);
+      const found = fieldErrors(err);
+      if (found) setErrors(found);
+      else setActionError(true);
     } finally {
       setBusy(false);
     }
@@ -235,25 +234,12 @@ export function TeamPage() {
       <section class="card" aria-labelledby="add-title">
         <h2 id="add-title">{t('team.addTitle')}</h2>
         <form onSubmit={(e) => void onAdd(e)} noValidate>
-          <TextField
-            id="displayName"
-            label={t('fields.displayName')}
-            value={displayName}
-            onInput={setDisplayName}
-            error={errors.displayName}
-            autoComplete="off"
-            maxLength={80}
-          />
-          <TextField
-            id="username"
-            label={t('fields.username')}
-            hint={t('errors.username')}
-            value={username}
-            onInput={setUsername}
-            error={errors.username}
-            autoComplete="off"
-            autoCapitalize="none"
-            maxLength={32}
+          <NameFields
+            displayName={displayName}
+            username={username}
+            errors={errors}
+            onDisplayName={setDisplayName}
+            onUsername={setUsername}
           />
           {roles.length > 1 && (
             <div class={`field${errors.role ? ' has-error' : ''}`}>
@@ -337,8 +323,8 @@ function Hamlets(p: { hamlets: readonly { id: string; name: string }[] }) {
       setAdded(t('team.hamletAdded', { name: hamlet.name }));
       await refreshProfile();
     } catch (err) {
-      if (err instanceof ApiValidationError && err.problems[0]?.field === 'name')
-        setError(err.problems[0].message);
+      const found = fieldErrors(err);
+      if (found?.name) setError(found.name);
       else setFailed(true);
     } finally {
       setBusy(false);
@@ -378,6 +364,51 @@ function Hamlets(p: { hamlets: readonly { id: string; name: string }[] }) {
         </button>
       </form>
     </section>
+  );
+}
+
+/**
+ * The server's problems by field, to show under each field; null when the
+ * answer was not about fields (a body refused whole, the network), shown above.
+ */
+export function fieldErrors(err: unknown): Record<string, string> | null {
+  if (err instanceof ApiValidationError && err.problems.every((p) => p.field !== ''))
+    return Object.fromEntries(err.problems.map((p) => [p.field, p.message]));
+  return null;
+}
+
+/** A new account's name and username, with their errors. */
+export function NameFields(p: {
+  displayName: string;
+  username: string;
+  errors: Record<string, string | undefined>;
+  onDisplayName: (v: string) => void;
+  onUsername: (v: string) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <TextField
+        id="displayName"
+        label={t('fields.displayName')}
+        value={p.displayName}
+        onInput={p.onDisplayName}
+        error={p.errors.displayName}
+        autoComplete="off"
+        maxLength={80}
+      />
+      <TextField
+        id="username"
+        label={t('fields.username')}
+        hint={t('errors.username')}
+        value={p.username}
+        onInput={p.onUsername}
+        error={p.errors.username}
+        autoComplete="off"
+        autoCapitalize="none"
+        maxLength={32}
+      />
+    </>
   );
 }
 
