@@ -17,6 +17,7 @@ import { readConfig } from './config.ts';
 import { DataDirLockedError } from './db/lock.ts';
 import { openDatabase } from './db/open.ts';
 import { setUpDemo } from './demo.ts';
+import { purgeExpiredContacts } from './contacts.ts';
 import { consoleLogger } from './env.ts';
 import { faultsFromSpec } from './fault.ts';
 
@@ -65,10 +66,24 @@ async function main(): Promise<void> {
     log.info('ready');
   }) as Server;
 
+  // Follow-up contacts past their retention date: at start, then hourly
+  // (listing them deletes the expired ones too, so none is ever shown late).
+  const purge = () =>
+    purgeExpiredContacts(db, new Date()).then(
+      (n) => {
+        if (n > 0) log.info(`deleted ${n} follow-up contacts past their retention date`);
+      },
+      (err: unknown) => log.error('purging follow-up contacts failed', { error: String(err) }),
+    );
+  void purge();
+  const purgeTimer = setInterval(() => void purge(), 60 * 60 * 1000);
+  purgeTimer.unref();
+
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    clearInterval(purgeTimer);
     log.info(`${signal}: stopping`);
     // Stop accepting, let in-flight requests finish, then close the database.
     const force = setTimeout(() => {

@@ -14,7 +14,14 @@ import {
   type StoreNames,
 } from 'idb';
 import type { LogStatus } from '../shared/schemas/log.ts';
-import type { AttentionItem, LocalLog, MetaRecord, OutboxEntry, SyncState } from './types.ts';
+import type {
+  AttentionItem,
+  LocalContact,
+  LocalLog,
+  MetaRecord,
+  OutboxEntry,
+  SyncState,
+} from './types.ts';
 
 /**
  * The schema version. History:
@@ -23,8 +30,9 @@ import type { AttentionItem, LocalLog, MetaRecord, OutboxEntry, SyncState } from
  *    counts from it; v1 did not record it).
  * 3. index `logs.byStatus` (review status): the home screen finds the
  *    sessions returned for changes without reading every log.
+ * 4. store `contacts`: follow-up contacts, apart from the logs (docs/SECURITY.md).
  */
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 const DB_PREFIX = 'sotay-';
 
 export interface SotayDB extends DBSchema {
@@ -50,6 +58,7 @@ export interface SotayDB extends DBSchema {
     indexes: { byEntity: string };
   };
   meta: { key: MetaRecord['key']; value: MetaRecord };
+  contacts: { key: string; value: LocalContact };
 }
 
 /** An open connection to one user's database. Close it with `db.close()` on sign-out. */
@@ -134,6 +143,9 @@ export function upgradeUserDb(
   if (oldVersion < 3 && newVersion >= 3) {
     // Built from the stored logs by IndexedDB itself; the outbox is untouched.
     tx.objectStore('logs').createIndex('byStatus', 'status');
+  }
+  if (oldVersion < 4 && newVersion >= 4) {
+    database.createObjectStore('contacts', { keyPath: 'logId' });
   }
 }
 

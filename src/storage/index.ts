@@ -36,6 +36,8 @@ export type {
 } from './export.ts';
 export { listAttention, listAttentionFor, dismissAttention } from './attention.ts';
 export { getClientId, getCheckpoint, getMeta, setMeta } from './meta.ts';
+export { getContact, takeContactsToSend, applyContactResults } from './contacts.ts';
+export type { ContactToSend } from './contacts.ts';
 export { SYNC_STATES } from './types.ts';
 export type {
   LocalLog,
@@ -43,6 +45,7 @@ export type {
   LogProblem,
   OutboxEntry,
   AttentionItem,
+  LocalContact,
   MetaKey,
   MetaValues,
 } from './types.ts';

@@ -23,6 +23,7 @@ import { uuidv7, UUID_PATTERN } from '../shared/ids.ts';
 import { payloadHash } from '../shared/hash.ts';
 import type { MutationName } from '../shared/protocol.ts';
 import { logContentSchema, type LogContentInput } from '../shared/schemas/log.ts';
+import { contactSchema, type ContactInput } from '../shared/schemas/contact.ts';
 import { fieldProblems } from '../shared/validation.ts';
 import type { UserDb } from './db.ts';
 import { LogNotFoundError, ValidationError } from './errors.ts';
@@ -33,6 +34,12 @@ export interface SaveLogInput {
   /** Omit for a new log; pass the id to edit an existing one (or to create with a chosen UUID). */
   id?: string;
   content: LogContentInput;
+  /**
+   * The resident's follow-up contact, recorded with their consent
+   * (docs/SECURITY.md): saved with the log, sent once the log is on the
+   * server. Omit to leave it as it is; `null` withdraws one not yet sent.
+   */
+  contact?: ContactInput | null;
   /** The signed-in user: stamped on the outbox entry (SYNC.md §3.6). */
   userId: string;
   /** Device time in ms (tests); defaults to Date.now(). Informational only. */
@@ -50,7 +57,14 @@ function ignore(): void {}
  */
 export async function saveLog(db: UserDb, input: SaveLogInput): Promise<LocalLog> {
   const parsed = v.safeParse(logContentSchema, input.content);
-  if (!parsed.success) throw new ValidationError(fieldProblems(parsed.issues));
+  const contactParsed = input.contact ? v.safeParse(contactSchema, input.contact) : null;
+  const problems = [
+    ...(parsed.success ? [] : fieldProblems(parsed.issues)),
+    ...(contactParsed && !contactParsed.success
+      ? fieldProblems(contactParsed.issues).map((p) => ({ ...p, field: `contact.${p.field}` }))
+      : []),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ValidationError(problems);
   if (!input.userId) throw new TypeError('saveLog: userId is required');
   if (input.id !== undefined && !UUID_PATTERN.test(input.id)) {
     throw new TypeError('saveLog: id must be a UUID');
@@ -63,7 +77,12 @@ export async function saveLog(db: UserDb, input: SaveLogInput): Promise<LocalLog
   const mutationId = uuidv7(now);
   const hash = await payloadHash(content);
 
-  const tx = db.transaction(['logs', 'outbox'], 'readwrite', { durability: 'strict' });
+  // The contacts store only when the contact changes (a database opened at
+  // an older version by a test has none).
+  const stores = input.contact === undefined ? ['logs', 'outbox'] : ['logs', 'outbox', 'contacts'];
+  const tx = db.transaction(stores as ('logs' | 'outbox' | 'contacts')[], 'readwrite', {
+    durability: 'strict',
+  });
   void tx.done.catch(ignore); // a failed request rejects below; this only silences the duplicate
   const logs = tx.objectStore('logs');
   const outbox = tx.objectStore('outbox');
@@ -71,6 +90,17 @@ export async function saveLog(db: UserDb, input: SaveLogInput): Promise<LocalLog
   if (existing?.deleted) {
     await tx.done;
     throw new LogNotFoundError(id);
+  }
+  if (contactParsed?.success) {
+    await tx.objectStore('contacts').put({
+      logId: id,
+      state: 'pending',
+      contact: contactParsed.output,
+      savedAtDevice: now,
+    });
+  } else if (input.contact === null) {
+    const contacts = tx.objectStore('contacts');
+    if ((await contacts.get(id))?.state === 'pending') await contacts.delete(id);
   }
   const queued = existing ? await outbox.index('byEntity').getAll(id) : [];
 
@@ -128,7 +158,7 @@ export async function saveLog(db: UserDb, input: SaveLogInput): Promise<LocalLog
 }
 
 /**
- * Deletes a log: a local tombstone plus a queued `log.delete` (delete wins on
+ * Deletes a log and its follow-up contact: a local tombstone plus a queued `log.delete` (delete wins on
  * the server unless the log is approved, SYNC.md §3.5). Deleting a log the
  * server never accepted queues nothing. Deleting twice is a no-op.
  * @throws LogNotFoundError when the log is not on this device.
@@ -144,11 +174,13 @@ export async function deleteLog(
   const mutationId = uuidv7(now);
   const hash = await payloadHash(null);
 
-  const tx = db.transaction(['logs', 'outbox'], 'readwrite', { durability: 'strict' });
+  const tx = db.transaction(['logs', 'outbox', 'contacts'], 'readwrite', { durability: 'strict' });
   void tx.done.catch(ignore); // a failed request rejects below; this only silences the duplicate
   const logs = tx.objectStore('logs');
   const outbox = tx.objectStore('outbox');
   const existing = await logs.get(id);
+  // Its follow-up contact goes with it (the server deletes its copy with the log).
+  await tx.objectStore('contacts').delete(id);
   if (!existing) {
     await tx.done;
     throw new LogNotFoundError(id);

@@ -1,11 +1,12 @@
 /**
  * The record shapes kept in a user's IndexedDB database (SYNC.md §3.2).
- * Owns: LocalLog, OutboxEntry, AttentionItem and the meta keys. Plain types;
+ * Owns: LocalLog, OutboxEntry, AttentionItem, LocalContact and the meta keys. Plain types;
  * the stores themselves are declared in db.ts.
  */
 import type { LogContent, LogRecord, LogStatus } from '../shared/schemas/log.ts';
 import type { Checkpoint, MutationName, PushReason, PushStatus } from '../shared/protocol.ts';
 import type { FieldProblem } from '../shared/validation.ts';
+import type { Contact } from '../shared/schemas/contact.ts';
 
 /**
  * Where a local log stands with the server.
@@ -97,6 +98,23 @@ export interface AttentionItem {
   createdAtDevice: number;
   receivedAt: number;
 }
+
+/**
+ * A follow-up contact on the phone (docs/SECURITY.md "Follow-up contacts"),
+ * keyed by its log's id. `pending`: the name and phone wait for the server
+ * (sent once the log itself is acknowledged). `sent`: the server has them;
+ * the phone keeps only when, and the day the server deletes them.
+ */
+export type LocalContact =
+  | {
+      logId: string;
+      state: 'pending';
+      contact: Contact;
+      savedAtDevice: number;
+      /** The server's reasons for refusing it (it waits for an edit). */
+      problems?: FieldProblem[];
+    }
+  | { logId: string; state: 'sent'; sentAtDevice: number; deleteAfter: string };
 
 /** The meta store's keys and value types. Keys are explicit constants (SYNC.md pitfall 14). */
 export interface MetaValues {

@@ -36,6 +36,13 @@ import {
   type ReviewListResponse,
 } from '../shared/schemas/review.ts';
 import {
+  contactPushResponseSchema,
+  contactRowSchema,
+  type ContactPush,
+  type ContactPushResponse,
+  type ContactRow,
+} from '../shared/schemas/contact.ts';
+import {
   encodeCheckpoint,
   pullResponseSchema,
   pushResponseSchema,
@@ -124,6 +131,12 @@ export interface ApiClient {
     limit?: number,
     opts?: { signal?: AbortSignal },
   ): Promise<PullResponse>;
+  /** Hands follow-up contacts to the server (their logs are on it). @param opts.signal as for push */
+  pushContacts(body: ContactPush, opts?: { signal?: AbortSignal }): Promise<ContactPushResponse>;
+  /** The follow-up contacts the coordinator (or team lead) may see. */
+  listContacts(): Promise<ContactRow[]>;
+  /** Deletes one on the resident's request. @throws HttpError 404 */
+  deleteContact(logId: string): Promise<void>;
   /**
    * Redeems an enrolment code with a new password; signs in.
    * @throws ApiValidationError (`code`: wrong, used or expired; `password`: too short), TooManyAttemptsError
@@ -179,6 +192,7 @@ const problemsBodySchema = v.object({
   ),
 });
 const userBodySchema = v.object({ user: userProfileSchema });
+const contactsBodySchema = v.object({ contacts: v.array(contactRowSchema) });
 const logBodySchema = v.object({ log: logRecordSchema });
 const amendmentConflictSchema = v.object({
   ...reviewDetailSchema.entries,
@@ -359,6 +373,23 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
         call('GET', `/api/sync/pull?${q.toString()}`, undefined, signal ? { signal } : {}),
       );
       return parseOrThrow(pullResponseSchema, answer, 'pull');
+    },
+
+    async pushContacts(body, { signal } = {}) {
+      const answer = await expectOk(
+        call('POST', '/api/sync/contacts', body, signal ? { signal } : {}),
+      );
+      return parseOrThrow(contactPushResponseSchema, answer, 'contacts');
+    },
+
+    async listContacts() {
+      const answer = await expectOk(call('GET', '/api/commune/contacts'));
+      return parseOrThrow(contactsBodySchema, answer, 'contacts').contacts;
+    },
+
+    async deleteContact(logId) {
+      const path = `/api/commune/contacts/${encodeURIComponent(logId)}/delete`;
+      await expectOk(call('POST', path, {}));
     },
 
     async enrol(input) {

@@ -2,7 +2,8 @@
  * The sync engine (SYNC.md §3.2 "Sync runner"): runs in the window, one run
  * at a time (in this tab by a flag, across tabs by the Web Lock `sotay-sync`).
  * Owns: when to sync (triggers, debounce, periodic timer, backoff) and the run
- * itself: push the outbox until it is empty, then pull until `hasMore` is false.
+ * itself: push the outbox until it is empty, hand over the follow-up contacts
+ * of acknowledged logs, then pull until `hasMore` is false.
  *
  * - `navigator.onLine` is only a trigger, never a gate: a run always tries.
  * - Transport failures keep the outbox and retry with exponential backoff and
@@ -28,7 +29,9 @@ import {
   type Mutation,
   type PushRequest,
 } from '../shared/protocol.ts';
+import { MAX_CONTACTS_PER_PUSH } from '../shared/schemas/contact.ts';
 import {
+  applyContactResults,
   applyPullPage,
   applyPushResults,
   getCheckpoint,
@@ -38,6 +41,7 @@ import {
   markOutboxError,
   renewClientId,
   setMeta,
+  takeContactsToSend,
   takeOutboxBatch,
   type OutboxEntry,
   type UserDb,
@@ -120,7 +124,7 @@ interface LocksLike {
 
 export interface SyncEngineOptions {
   db: UserDb;
-  api: Pick<ApiClient, 'push' | 'pull'>;
+  api: Pick<ApiClient, 'push' | 'pull' | 'pushContacts'>;
   /** The signed-in user; only their outbox entries are pushed (SYNC.md §3.6). */
   userId: string;
   now?: () => number;
@@ -403,6 +407,34 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
     return { pushed, attention };
   }
 
+  /**
+   * Sends the follow-up contacts whose logs the server now has, and drops
+   * their names and phones from the phone once stored. A refusal other than
+   * a lost network or session (an older server without the route, say) is
+   * reported and leaves them queued: it must not stop the pull.
+   */
+  async function sendContacts(signal: AbortSignal): Promise<void> {
+    for (;;) {
+      checkAborted(signal);
+      const batch = await takeContactsToSend(db, MAX_CONTACTS_PER_PUSH);
+      if (batch.length === 0) return;
+      let res;
+      try {
+        res = await api.pushContacts(
+          { contacts: batch.map((c) => ({ logId: c.logId, contact: c.contact })) },
+          { signal },
+        );
+      } catch (e) {
+        if (e instanceof NetworkError || e instanceof UnauthorizedError) throw e;
+        report(e);
+        return;
+      }
+      checkAborted(signal);
+      await applyContactResults(db, batch, res, now());
+      if (batch.length < MAX_CONTACTS_PER_PUSH) return;
+    }
+  }
+
   /** Pulls until `hasMore` is false. `requeued`: changes queued for a restored server. */
   async function pull(signal: AbortSignal): Promise<{ pulled: number; requeued: number }> {
     let pulled = 0;
@@ -431,6 +463,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
         const p = await push(signal);
         pushed += p.pushed;
         attention += p.attention;
+        await sendContacts(signal);
         const q = await pull(signal);
         pulled += q.pulled;
         // After a server restore the re-pull queues what the server lacks: push it now.

@@ -69,6 +69,8 @@ interface Route {
   amendment?: boolean;
   /** Build a pending volunteer account too; the marker is its username. */
   member?: boolean;
+  /** An attaches a follow-up contact to the log first, named after the marker. */
+  contact?: boolean;
   /** The coordinator returns the log first, with the marker as the comment (an audit event). */
   audited?: boolean;
   request(f: Fixture, actor: Actor): { path: string } & Omit<RequestOptions, 'cookie'>;
@@ -156,6 +158,44 @@ const POLICY: Record<string, Route> = {
       author: 'sees',
       coordinator: 'sees',
       admin: 'sees',
+    },
+  },
+  'POST /api/sync/contacts': {
+    // A follow-up contact for An's log: only its author may attach one.
+    request: (f) => ({
+      path: '/api/sync/contacts',
+      json: { contacts: [{ logId: f.logId, contact: contactOf(f.marker) }] },
+    }),
+    expect: { ...everyone('denied'), author: 'ok' },
+    refusedInBody: (body) =>
+      (body as { results?: { status: string }[] }).results?.[0]?.status === 'refused',
+    unchanged: async (s, f) => {
+      expect(await contactNames(s, f.logId)).toEqual([]);
+    },
+    verify: async (s, f) => {
+      expect(await contactNames(s, f.logId)).toEqual([f.marker]);
+    },
+  },
+  'GET /api/commune/contacts': {
+    // The commune's staff and the hamlet's team lead see the contact; nobody else.
+    contact: true,
+    request: () => ({ path: '/api/commune/contacts' }),
+    expect: reviewers('ok', 'ok'),
+  },
+  'POST /api/commune/contacts/:logId/delete': {
+    contact: true,
+    request: (f) => ({ path: `/api/commune/contacts/${f.logId}/delete`, json: {} }),
+    expect: {
+      ...everyone('denied'),
+      coordinator: 'ok',
+      admin: 'ok',
+      sameHamletTeamLead: 'ok',
+    },
+    unchanged: async (s, f) => {
+      expect(await contactNames(s, f.logId)).toEqual([f.marker]);
+    },
+    verify: async (s, f) => {
+      expect(await contactNames(s, f.logId)).toEqual([]);
     },
   },
   'GET /api/commune': {
@@ -328,6 +368,19 @@ const POLICY: Record<string, Route> = {
   },
 };
 
+/** A follow-up contact with the marker as the resident's name. */
+function contactOf(name: string) {
+  return { consent: true, noticeVersion: 1, noticeLang: 'vi', name, phone: '0912345678' };
+}
+
+async function contactNames(s: TestServer, logId: string): Promise<string[]> {
+  const rows = await s.db.query<{ name: string }>(
+    'select name from follow_up_contact where log_id = $1',
+    [logId],
+  );
+  return rows.map((r) => r.name);
+}
+
 async function openCodes(s: TestServer, userId: string): Promise<string[]> {
   const rows = await s.db.query<{ code_hash: string }>(
     'select code_hash from enrolment_code where user_id = $1 and used_at is null',
@@ -471,6 +524,13 @@ describe.each(availableBackends())('authorization matrix (%s)', (backend) => {
       if (out.kind !== 'ok') throw new Error(out.kind);
       f.member = { id: out.member.id, username, code: out.enrolment.code };
       f.marker = username;
+    }
+    if (route.contact) {
+      const res = await s.request('/api/sync/contacts', {
+        cookie: anCookie,
+        json: { contacts: [{ logId: f.logId, contact: contactOf(marker) }] },
+      });
+      expect(await res.json()).toMatchObject({ results: [{ status: 'stored' }] });
     }
     if (route.audited) {
       const returned = await s.request(`/api/review/logs/${f.logId}/decision`, {

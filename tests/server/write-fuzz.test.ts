@@ -136,6 +136,29 @@ const WRITE_ROUTES: Record<string, WriteRoute> = {
       return { ...b, mutations };
     },
   },
+  // Before the contacts route, so the contact it stores is still there at the end.
+  'POST /api/commune/contacts/:logId/delete': {
+    as: 'canbo.tanphu',
+    valid: () => Promise.resolve({}),
+  },
+  'POST /api/sync/contacts': {
+    as: 'tnv.an',
+    valid: ({ logId }) =>
+      Promise.resolve({
+        contacts: [
+          {
+            logId,
+            contact: {
+              consent: true,
+              noticeVersion: 1,
+              noticeLang: 'vi',
+              name: 'Bác Ba',
+              phone: '0912 345 678',
+            },
+          },
+        ],
+      }),
+  },
   'POST /api/auth/enrol': {
     as: null,
     valid: () => Promise.resolve({ code: 'ABCDE-FGHJK', password: 'mat-khau-moi' }),
@@ -297,7 +320,8 @@ describe.each(availableBackends())('fuzzing the write routes (%s)', (backend) =>
               ? memberId
               : logId),
       )
-      .replace(':amendmentId', param ?? amendmentId);
+      .replace(':amendmentId', param ?? amendmentId)
+      .replace(':logId', param ?? logId);
   }
 
   it('has a valid example for every write route the app serves', () => {
@@ -426,6 +450,27 @@ describe.each(availableBackends())('fuzzing the write routes (%s)', (backend) =>
     ).toEqual([]);
     const inProvince = communes.map((c) => `${c.province}/${foldText(c.name)}`);
     expect(inProvince.length).toBe(new Set(inProvince).size);
+    // Every follow-up contact is one An attached to his own live log, with a
+    // name and a phone as the schema allows (the route was sent thousands of
+    // bodies; the valid ones stored one).
+    const contacts = await s.db.query<{ name: string; phone: string; ok: boolean }>(
+      `select c.name, c.phone,
+              (l.author_id = c.recorded_by and l.deleted_at is null and c.notice_version = 1) as ok
+         from follow_up_contact c join activity_log l on l.id = c.log_id`,
+    );
+    expect(contacts.length).toBeGreaterThan(0);
+    expect(
+      contacts.filter(
+        (c) =>
+          !c.ok ||
+          !/^(0[35789]\d{8}|02\d{9})$/.test(c.phone) ||
+          c.name.trim() !== c.name ||
+          c.name === '' ||
+          c.name.length > 80 ||
+          !c.name.isWellFormed() ||
+          c.name !== c.name.normalize('NFC'),
+      ),
+    ).toEqual([]);
     // Every push that was answered "applied" left a log: nothing half-written.
     const orphans = await s.db.query(
       `select 1 from processed_mutation pm

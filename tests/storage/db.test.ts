@@ -13,12 +13,18 @@ import { UUID_PATTERN } from '../../src/shared/ids.ts';
 import { freshDb } from './fresh-db.ts';
 
 describe('openUserDb', () => {
-  it('creates one database per user with the logs, outbox, attention and meta stores', async () => {
+  it('creates one database per user with the logs, outbox, attention, meta and contacts stores', async () => {
     const { db, userId } = await freshDb();
 
     expect(db.name).toBe(userDbName(userId));
     expect(db.name).toBe(`sotay-${userId}`);
-    expect([...db.objectStoreNames].sort()).toEqual(['attention', 'logs', 'meta', 'outbox']);
+    expect([...db.objectStoreNames].sort()).toEqual([
+      'attention',
+      'contacts',
+      'logs',
+      'meta',
+      'outbox',
+    ]);
     const tx = db.transaction(['logs', 'outbox', 'attention'], 'readonly');
     expect([...tx.objectStore('logs').indexNames].sort()).toEqual([
       'byActivityDate',

@@ -49,7 +49,7 @@ function syncedV1(notes: string, updatedAtDevice: number): LocalLog {
 
 describe('the upgrade ladder', () => {
   it('opens a v1 database with queued changes as the current version, outbox and logs intact', async () => {
-    expect(DB_VERSION).toBe(3);
+    expect(DB_VERSION).toBe(4);
     const userId = `u-${crypto.randomUUID()}`;
     const v1 = await openAtVersion(userId, 1);
     expect(v1.version).toBe(1);
@@ -98,6 +98,9 @@ describe('the upgrade ladder', () => {
     };
     await db.put('logs', returned);
     expect(await listReturned(db)).toEqual({ count: 1, logs: [returned] });
+    // The v4 step: an empty store of follow-up contacts, apart from the logs.
+    expect([...db.objectStoreNames]).toContain('contacts');
+    expect(await db.count('contacts')).toBe(0);
     // The client sequence goes on where v1 left it.
     await saveLog(db, { content: makeContent({ notes: 'v2' }), userId });
     const seqs = (await db.getAll('outbox')).map((e) => e.seq);

@@ -140,6 +140,7 @@ describe('the watchdog', () => {
       api: {
         push: (req, o) => (hung++ === 0 ? new Promise(() => {}) : tabA.api.push(req, o)),
         pull: (cp, l, o) => tabA.api.pull(cp, l, o),
+        pushContacts: (b, o) => tabA.api.pushContacts(b, o),
       },
       userId: tabA.user.id,
       now: time.now,

@@ -40,6 +40,7 @@ export const BACKUP_TABLES = [
   'login_throttle',
   'enrolment_code',
   'audit_event',
+  'follow_up_contact',
 ] as const;
 export type BackupTable = (typeof BACKUP_TABLES)[number];
 

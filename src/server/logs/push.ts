@@ -645,6 +645,8 @@ async function processMutation(
          where id = $1`,
         [m.entityId, nowIso, version, m.mutationId],
       );
+      // A deleted session takes its follow-up contact with it (docs/SECURITY.md).
+      await tx.query('delete from follow_up_contact where log_id = $1', [m.entityId]);
       return finishWrite(batch, user, clientId, m, {
         version,
         kind: 'delete',

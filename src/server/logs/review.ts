@@ -302,6 +302,7 @@ export async function decideAmendment(
          where id = $1`,
         [logId, nowIso, version],
       );
+      await tx.query('delete from follow_up_contact where log_id = $1', [logId]);
       // The log is gone: the other requests about it are moot.
       await tx.query(
         `update sync_conflict set state = 'declined', resolved_by = $3, resolved_at = $4::timestamptz

@@ -3,7 +3,8 @@
  * filters), the accounts one manages (list, add with an enrolment code, a new
  * code for a forgotten password, deactivate), hamlets and the audit log.
  * Everything within the user's commune, and a team lead's within their
- * hamlet; an account out of scope is a 404.
+ * hamlet; an account out of scope is a 404. Follow-up contacts: listed and
+ * deleted on a resident's request by the same people.
  */
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
@@ -24,6 +25,7 @@ import { problemResponse } from '../http/problems.ts';
 import { validJson, validQuery } from '../http/validate.ts';
 import { decodeAuditCursor, listAudit } from '../audit.ts';
 import { communeHamlets } from '../users.ts';
+import { deleteContact, listContacts } from '../contacts.ts';
 
 const MEMBER_MAX_BYTES = 4 * 1024;
 const auditQuerySchema = v.object({
@@ -83,6 +85,13 @@ export function communeRoutes(ctx: ServerContext) {
         return c.json({ hamlet: out }, 201);
       },
     )
+    .get('/contacts', requireRole(...REVIEW_ROLES), async (c) => {
+      return c.json({ contacts: await listContacts(ctx.db, c.get('user'), ctx.now()) }, 200);
+    })
+    .post('/contacts/:logId/delete', requireRole(...REVIEW_ROLES), jsonContentType, async (c) => {
+      const done = await deleteContact(ctx.db, c.get('user'), c.req.param('logId'), ctx.now());
+      return done ? c.json({ deleted: true as const }, 200) : notFound(c);
+    })
     .get('/users', requireRole(...TEAM_ROLES), async (c) => {
       return c.json({ members: await listMembers(ctx.db, c.get('user'), ctx.now()) }, 200);
     })

@@ -1,4 +1,7 @@
-/** /api/sync: push (volunteers) and pull (SYNC.md §3.3–3.4). */
+/**
+ * /api/sync: push (volunteers) and pull (SYNC.md §3.3–3.4), and the
+ * follow-up contacts a phone hands over once their sessions are on the server.
+ */
 import type { ServerResponse } from 'node:http';
 import { Hono } from 'hono';
 import * as v from 'valibot';
@@ -17,6 +20,8 @@ import { cutResponse } from '../fault.ts';
 import { jsonBody } from '../http/body.ts';
 import { validJson, validQuery } from '../http/validate.ts';
 import { processPush } from '../logs/push.ts';
+import { storeContacts } from '../contacts.ts';
+import { contactPushSchema } from '../../shared/schemas/contact.ts';
 import { pullChanges, serverEpoch } from '../logs/pull.ts';
 
 const pullQuerySchema = v.object({
@@ -31,6 +36,9 @@ const pullQuerySchema = v.object({
     ),
   ),
 });
+
+/** 100 contacts of about 200 bytes each, with room to spare. */
+const CONTACTS_MAX_BYTES = 64 * 1024;
 
 export function syncRoutes(ctx: ServerContext) {
   return new Hono<AppEnv>()
@@ -61,6 +69,17 @@ export function syncRoutes(ctx: ServerContext) {
           const env = c.env as { outgoing?: ServerResponse } | undefined;
           return cutResponse(env?.outgoing, 200, JSON.stringify(body));
         }
+        return c.json(body, 200);
+      },
+    )
+    .post(
+      '/contacts',
+      requireUser(ctx),
+      requireRole(...FIELD_ROLES),
+      jsonBody({ maxBytes: CONTACTS_MAX_BYTES, uncheckedText: ['contacts', '*', 'contact'] }),
+      validJson(contactPushSchema),
+      async (c) => {
+        const body = await storeContacts(ctx.db, c.get('user'), c.req.valid('json'), ctx.now());
         return c.json(body, 200);
       },
     )

@@ -12,6 +12,7 @@ export const AUDIT_ACTIONS = [
   'member.enrolled',
   'hamlet.add',
   'commune.add',
+  'contact.delete',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AUDIT_TARGETS = ['log', 'user', 'hamlet', 'commune'] as const;
