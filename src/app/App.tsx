@@ -5,16 +5,7 @@ import { useTranslation } from './use-translation.ts';
 import { Header } from './components/Header.tsx';
 import { FieldHome } from './features/field/FieldHome.tsx';
 import { session } from './session.ts';
-import {
-  ADMIN_ROLES,
-  COMMUNE_ROLES,
-  FIELD_ROLES,
-  homePath,
-  PROVINCE_ROLES,
-  REVIEW_ROLES,
-  TEAM_ROLES,
-  type Role,
-} from '../shared/roles.ts';
+import { FIELD_ROLES, homePath, type Role } from '../shared/roles.ts';
 import { useLater } from './use-later.ts';
 
 const loadLoginPage = () => import('./features/auth/LoginPage.tsx');
@@ -35,22 +26,13 @@ export function preloadSignIn(): Promise<unknown> {
     import('../sync/errors.ts'),
   ]);
 }
+const StaffRoutes = lazy(() => import('./StaffRoutes.tsx').then((m) => m.StaffRoutes));
 const EnrolPage = lazy(() => import('./features/auth/EnrolPage.tsx').then((m) => m.EnrolPage));
-const TeamPage = lazy(() => import('./features/team/TeamPage.tsx').then((m) => m.TeamPage));
-const AuditPage = lazy(() => import('./features/team/AuditPage.tsx').then((m) => m.AuditPage));
-const AdminPage = lazy(() => import('./features/team/AdminPage.tsx').then((m) => m.AdminPage));
-const ProvincePage = lazy(() =>
-  import('./features/province/ProvincePage.tsx').then((m) => m.ProvincePage),
-);
 const LogFormPage = lazy(() =>
   import('./features/field/LogFormPage.tsx').then((m) => m.LogFormPage),
 );
 const AttentionPage = lazy(() =>
   import('./features/field/AttentionPage.tsx').then((m) => m.AttentionPage),
-);
-const ReviewList = lazy(() => import('./features/review/ReviewList.tsx').then((m) => m.ReviewList));
-const ReviewDetail = lazy(() =>
-  import('./features/review/ReviewDetail.tsx').then((m) => m.ReviewDetail),
 );
 
 /** Sends each role to its home, and signed-out users to the login page. */
@@ -65,7 +47,7 @@ function Home() {
 }
 
 /** Renders `page` only for a signed-in user with one of `roles`. */
-function Guard({ roles, page }: { roles: readonly Role[]; page: () => preact.JSX.Element }) {
+export function Guard({ roles, page }: { roles: readonly Role[]; page: () => preact.JSX.Element }) {
   const { route } = useLocation();
   const s = session.value;
   const allowed = s !== null && roles.includes(s.user.role);
@@ -86,16 +68,6 @@ function Updates() {
     import('./components/UpdateBanner.tsx').then((m) => m.UpdateBanner),
   );
   return Banner ? <Banner /> : null;
-}
-
-function NotFound() {
-  const { t } = useTranslation();
-  return (
-    <main id="main" class="page">
-      <p>{t('app.notFound')}</p>
-      <a href="/">{t('app.goHome')}</a>
-    </main>
-  );
 }
 
 export function App() {
@@ -128,31 +100,8 @@ export function App() {
             path="/field/log/:id"
             component={() => <Guard roles={FIELD_ROLES} page={() => <LogFormPage />} />}
           />
-          <Route
-            path="/review"
-            component={() => <Guard roles={REVIEW_ROLES} page={() => <ReviewList />} />}
-          />
-          <Route
-            path="/review/:id"
-            component={() => <Guard roles={REVIEW_ROLES} page={() => <ReviewDetail />} />}
-          />
-          <Route
-            path="/team"
-            component={() => <Guard roles={TEAM_ROLES} page={() => <TeamPage />} />}
-          />
-          <Route
-            path="/audit"
-            component={() => <Guard roles={COMMUNE_ROLES} page={() => <AuditPage />} />}
-          />
-          <Route
-            path="/admin"
-            component={() => <Guard roles={ADMIN_ROLES} page={() => <AdminPage />} />}
-          />
-          <Route
-            path="/province"
-            component={() => <Guard roles={PROVINCE_ROLES} page={() => <ProvincePage />} />}
-          />
-          <Route default component={NotFound} />
+          {/* Every other page (staff pages, not found) loads with its own router. */}
+          <Route path="/*" component={StaffRoutes} />
         </Router>
       </ErrorBoundary>
     </LocationProvider>

@@ -25,6 +25,7 @@ export function StaffNav() {
       {isFieldRole(role) && link('/field', t('nav.field'))}
       {canReview(role) && link('/review', t('nav.review'))}
       {canManageTeam(role) && link('/team', t('nav.team'))}
+      {canReview(role) && link('/contacts', t('nav.contacts'))}
       {isCommuneStaff(role) && link('/audit', t('nav.audit'))}
       {role === 'admin' && link('/admin', t('nav.admin'))}
     </nav>

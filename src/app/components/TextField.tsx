@@ -6,10 +6,10 @@ interface Props {
   onInput: (value: string) => void;
   error?: string | undefined;
   hint?: string;
-  type?: 'text' | 'password' | 'date' | 'number';
+  type?: 'text' | 'password' | 'date' | 'number' | 'tel';
   autoComplete?: string;
   autoCapitalize?: 'none' | 'characters' | 'sentences' | 'words';
-  inputMode?: 'numeric' | 'text';
+  inputMode?: 'numeric' | 'text' | 'tel';
   maxLength?: number;
   multiline?: boolean;
   min?: string;
@@ -57,6 +57,8 @@ function Input({ p, common }: { p: Props; common: Record<string, unknown> }) {
       return <input {...shared} type="date" min={p.min} max={p.max} />;
     case 'number':
       return <input {...shared} type="number" inputMode={p.inputMode} min={p.min} max={p.max} />;
+    case 'tel':
+      return <input {...shared} type="tel" inputMode="tel" />;
     default:
       return <input {...shared} type="text" inputMode={p.inputMode} />;
   }

@@ -8,12 +8,15 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import {
   dismissAttention,
+  getContact,
   getLog,
   listAttentionFor,
   saveLog,
   ValidationError,
+  type LocalContact,
   type LocalLog,
 } from '../../../storage/index.ts';
+import { CONTACT_RETENTION_DAYS } from '../../../shared/schemas/contact.ts';
 import {
   NOT_DONE_REASONS,
   OUTCOMES,
@@ -34,6 +37,7 @@ import {
   emptyForm,
   fieldKey,
   formFromContent,
+  parseContact,
   parseForm,
   residentsTotal,
   type FormState,
@@ -51,6 +55,8 @@ export function LogFormPage() {
   const field = s?.field;
   const user = s?.user;
   const [existing, setExisting] = useState<LocalLog | null | undefined>(logId ? undefined : null);
+  /** The follow-up contact saved with this log, if any (pending, or sent and purged). */
+  const [savedContact, setSavedContact] = useState<LocalContact | null>(null);
   const [form, setForm] = useState<FormState | null>(null);
   const [restored, setRestored] = useState(false);
   const [resending, setResending] = useState(false);
@@ -69,20 +75,25 @@ export function LogFormPage() {
     if (!field || !user) return;
     let live = true;
     let slot: DraftSlot | null = null;
-    const init = (log: LocalLog | null, sent: LogContent | null, claimed: DraftSlot) => {
+    const init = (
+      log: LocalLog | null,
+      sent: LogContent | null,
+      claimed: DraftSlot,
+      contact: LocalContact | null = null,
+    ) => {
       if (!live) return claimed.release();
       slot = draftSlot.current = claimed;
       setExisting(log);
+      setSavedContact(contact);
       setResending(sent !== null);
       const draft = readDraft(claimed);
       if (draft) {
         // A draft typed before an app update lacks the newer fields: blank them.
         setForm({ ...blankForm(user), ...draft });
         setRestored(true);
-      } else if (sent) {
-        setForm(formFromContent(sent));
       } else {
-        setForm(log ? formFromContent(log) : blankForm(user));
+        const base = sent ? formFromContent(sent) : log ? formFromContent(log) : blankForm(user);
+        setForm(withContact(base, contact));
       }
     };
     if (logId) {
@@ -93,8 +104,13 @@ export function LogFormPage() {
             (items) => items.find((i) => i.mutationId === resend)?.localPayload ?? null,
           )
         : Promise.resolve(null);
-      Promise.all([getLog(db, logId), sentPayload, claimDraft(user.id, logId)]).then(
-        ([l, sent, claimed]) => init(l ?? null, l ? sent : null, claimed),
+      Promise.all([
+        getLog(db, logId),
+        sentPayload,
+        claimDraft(user.id, logId),
+        getContact(db, logId).catch(() => undefined),
+      ]).then(
+        ([l, sent, claimed, contact]) => init(l ?? null, l ? sent : null, claimed, contact ?? null),
         () => void claimDraft(user.id, logId).then((claimed) => init(null, null, claimed)),
       );
     } else void claimDraft(user.id, null).then((claimed) => init(null, null, claimed));
@@ -147,8 +163,9 @@ export function LogFormPage() {
     e.preventDefault();
     if (!form || !field || !user) return;
     const parsed = parseForm(form, user.communeId, todayIso());
-    if (!parsed.ok) {
-      setProblems(parsed.problems);
+    const contact = parseContact(form, lng === 'en' ? 'en' : 'vi');
+    if (!parsed.ok || !contact.ok) {
+      setProblems([...(parsed.ok ? [] : parsed.problems), ...(contact.ok ? [] : contact.problems)]);
       setSaveError(null);
       requestAnimationFrame(() => summaryRef.current?.focus());
       return;
@@ -157,7 +174,17 @@ export function LogFormPage() {
     setSaving(true);
     const start = performance.now();
     try {
-      await saveLog(field.db, { id: logId ?? undefined, content: parsed.content, userId: user.id });
+      await saveLog(field.db, {
+        id: logId ?? undefined,
+        content: parsed.content,
+        userId: user.id,
+        // A contact not (or no longer) agreed to: withdraw one still waiting on the phone.
+        ...(contact.contact
+          ? { contact: contact.contact }
+          : savedContact?.state === 'pending'
+            ? { contact: null }
+            : {}),
+      });
       // The fixed change is queued: the one the server refused has been dealt with.
       if (resending && resend) await dismissAttention(field.db, resend);
       performance.measure('log-save', { start, end: performance.now() });
@@ -220,7 +247,9 @@ export function LogFormPage() {
             onClick={() => {
               if (draftSlot.current) clearDraft(draftSlot.current);
               setRestored(false);
-              setForm(existing ? formFromContent(existing) : blankForm(user));
+              setForm(
+                withContact(existing ? formFromContent(existing) : blankForm(user), savedContact),
+              );
             }}
           >
             {t('form.discardDraft')}
@@ -383,6 +412,7 @@ export function LogFormPage() {
             error={errorsByField.notes}
             maxLength={1000}
           />
+          <ContactSection form={form} saved={savedContact} update={update} errors={errorsByField} />
         </fieldset>
         {!locked && (
           <div class="actions sticky">
@@ -394,6 +424,95 @@ export function LogFormPage() {
       </form>
       {existing && <p class="muted small">{formatIsoDate(existing.activityDate)}</p>}
     </main>
+  );
+}
+
+/** The form with a contact still waiting on the phone filled in (a sent one is not kept here). */
+function withContact(f: FormState, c: LocalContact | null): FormState {
+  if (c?.state !== 'pending') return f;
+  return {
+    ...f,
+    contactConsent: true,
+    contactName: c.contact.name,
+    contactPhone: c.contact.phone,
+  };
+}
+
+/**
+ * The optional follow-up contact (docs/SECURITY.md): the notice to read to
+ * the resident, an unticked consent box, and only then the name and phone.
+ * Once sent, the phone no longer has them and says so.
+ */
+function ContactSection(p: {
+  form: FormState;
+  saved: LocalContact | null;
+  update: (patch: Partial<FormState>) => void;
+  errors: Record<string, string>;
+}) {
+  const { t } = useTranslation();
+  if (p.saved?.state === 'sent') {
+    return (
+      <fieldset class="group contact">
+        <legend>{t('form.contactTitle')}</legend>
+        <p class="hint">
+          {t('form.contactSent', { date: formatIsoDate(todayIso(new Date(p.saved.deleteAfter))) })}
+        </p>
+      </fieldset>
+    );
+  }
+  const { form, update, errors } = p;
+  return (
+    <fieldset class={`group contact${errors['contact.consent'] ? ' has-error' : ''}`}>
+      <legend>{t('form.contactTitle')}</legend>
+      <p class="hint">{t('form.contactIntro')}</p>
+      <blockquote class="notice" id="contact-notice">
+        {t('form.contactNotice', { days: CONTACT_RETENTION_DAYS })}
+      </blockquote>
+      <label class="choice">
+        <input
+          type="checkbox"
+          checked={form.contactConsent}
+          aria-describedby="contact-notice"
+          onChange={(e) => {
+            const on = e.currentTarget.checked;
+            // Taking the consent back takes what was typed with it.
+            update(
+              on
+                ? { contactConsent: true }
+                : { contactConsent: false, contactName: '', contactPhone: '' },
+            );
+          }}
+        />
+        <span>{t('form.contactConsent')}</span>
+      </label>
+      <FieldError id="contact-consent" msg={errors['contact.consent']} />
+      {form.contactConsent && (
+        <>
+          <TextField
+            id="contactName"
+            label={t('fields.contact.name')}
+            value={form.contactName}
+            onInput={(contactName) => update({ contactName })}
+            error={errors['contact.name']}
+            maxLength={80}
+            autoComplete="off"
+          />
+          <TextField
+            id="contactPhone"
+            type="tel"
+            inputMode="tel"
+            label={t('fields.contact.phone')}
+            hint={t('form.contactPhoneHint')}
+            value={form.contactPhone}
+            onInput={(contactPhone) => update({ contactPhone })}
+            error={errors['contact.phone']}
+            maxLength={20}
+            autoComplete="off"
+          />
+          <p class="hint">{t('form.contactWaiting')}</p>
+        </>
+      )}
+    </fieldset>
   );
 }
 

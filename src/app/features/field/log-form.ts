@@ -13,6 +13,11 @@ import {
   type SessionKind,
   type SessionLanguage,
 } from '../../../shared/schemas/log.ts';
+import {
+  CONTACT_NOTICE_VERSION,
+  contactSchema,
+  type Contact,
+} from '../../../shared/schemas/contact.ts';
 import { fieldProblems, type FieldProblem } from '../../../shared/validation.ts';
 
 export interface FormState {
@@ -31,7 +36,13 @@ export interface FormState {
   reason: NotDoneReason | '';
   householdCode: string;
   notes: string;
+  /** The resident agreed to be contacted again (never pre-ticked; not part of the session). */
+  contactConsent: boolean;
+  contactName: string;
+  contactPhone: string;
 }
+
+const NO_CONTACT = { contactConsent: false, contactName: '', contactPhone: '' } as const;
 
 /** A blank form for today in the volunteer's own hamlet. */
 export function emptyForm(today: string, hamletId: string): FormState {
@@ -49,6 +60,7 @@ export function emptyForm(today: string, hamletId: string): FormState {
     reason: '',
     householdCode: '',
     notes: '',
+    ...NO_CONTACT,
   };
 }
 
@@ -68,6 +80,7 @@ export function formFromContent(c: LogContent): FormState {
     reason: c.reason ?? '',
     householdCode: c.householdCode ?? '',
     notes: c.notes,
+    ...NO_CONTACT,
   };
 }
 
@@ -116,6 +129,30 @@ export function parseForm(f: FormState, communeId: string, today: string): Parse
   }
   if (parsed.success && problems.length === 0) return { ok: true, content: parsed.output };
   return { ok: false, problems };
+}
+
+export type ContactResult =
+  { ok: true; contact: Contact | null } | { ok: false; problems: FieldProblem[] };
+
+/**
+ * The follow-up contact of the form: null when the resident did not agree
+ * (whatever was typed is then not kept), else the validated contact, with
+ * the notice in the language it was shown in.
+ */
+export function parseContact(f: FormState, noticeLang: 'vi' | 'en'): ContactResult {
+  if (!f.contactConsent) return { ok: true, contact: null };
+  const parsed = v.safeParse(contactSchema, {
+    consent: true,
+    noticeVersion: CONTACT_NOTICE_VERSION,
+    noticeLang,
+    name: f.contactName,
+    phone: f.contactPhone,
+  });
+  if (parsed.success) return { ok: true, contact: parsed.output };
+  return {
+    ok: false,
+    problems: fieldProblems(parsed.issues).map((p) => ({ ...p, field: `contact.${p.field}` })),
+  };
 }
 
 /** `skills.0.stepsDone` → `skills.stepsDone`: the label key of a field path. */
