@@ -3,7 +3,7 @@
  *
  * v1 is the previous release, built from git (previous-release.ts): IndexedDB
  * version 2, payload schema 1, its own service worker. v2 is this checkout's
- * build: IndexedDB version 3, payload schema 2, a new service worker. One
+ * build: IndexedDB version DB_VERSION (4 now), payload schema 2, a new service worker. One
  * server (this checkout's) serves whichever is "deployed" in a folder.
  *
  * Each run, on a fresh phone:
@@ -15,7 +15,7 @@
  *    offer the update. In the second tab the volunteer first finishes and
  *    saves a form (a v1 session too), then starts another one, half-typed.
  * 3. "Cập nhật ngay" in the first tab: v2 takes over and opens the database
- *    as version 3. The old bench tab gets `versionchange` and closes its
+ *    as version DB_VERSION. The old bench tab gets `versionchange` and closes its
  *    connection (otherwise v2 could not open it); the half-typed form comes
  *    back in v2 with what was typed.
  * 4. The sync API comes back: the server accepts all 101 v1 payloads
@@ -28,6 +28,7 @@ import { gunzipSync } from 'node:zlib';
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushRequest } from '../../src/shared/protocol.ts';
+import { DB_VERSION } from '../../src/storage/db.ts';
 import {
   coordinatorApi,
   DEMO_PASSWORD,
@@ -275,7 +276,7 @@ async function oneRun(run: number): Promise<void> {
 
     // 3. Update in tab A. v1 then reloads the tabs the new worker took over;
     // a v1 tab it misses gets `versionchange` once v2 opens the database as
-    // version 3, closes it and asks for a reload, which the volunteer does.
+    // version DB_VERSION, closes it and asks for a reload, which the volunteer does.
     await tabA.getByRole('button', { name: 'Cập nhật ngay' }).click();
     const dbVersion = () =>
       tabA.evaluate(async () => {
@@ -283,7 +284,7 @@ async function oneRun(run: number): Promise<void> {
         return dbs.find((d) => d.name?.startsWith('sotay-'))?.version ?? null;
       });
     let tookOver = true;
-    await explained(expect.poll(dbVersion, { timeout: 30_000 }).toBe(3), {
+    await explained(expect.poll(dbVersion, { timeout: 30_000 }).toBe(DB_VERSION), {
       benchTab,
       tabA,
       tabB,
@@ -303,7 +304,7 @@ async function oneRun(run: number): Promise<void> {
       for (const page of context.pages()) await page.close();
       tabA = await context.newPage();
       await tabA.goto(`${server.url}/field`);
-      await expect.poll(dbVersion, { timeout: 30_000 }).toBe(3);
+      await expect.poll(dbVersion, { timeout: 30_000 }).toBe(DB_VERSION);
       // The volunteer opens the form from the home screen: the closed tab's draft comes back.
       // (A tab opened at /field/new the instant the others closed can find the closed
       // tab's draft lock not yet released, treat the draft as another open tab's and
@@ -316,7 +317,9 @@ async function oneRun(run: number): Promise<void> {
     await tabA.getByRole('heading', { name: 'Buổi hỗ trợ của tôi' }).waitFor();
     // The forgotten v1 tab was told and stepped aside (unless the app was closed).
     if (tookOver)
-      expect(await benchTab.evaluate(() => sessionStorage.getItem('e5.versionchange'))).toBe('[3]');
+      expect(await benchTab.evaluate(() => sessionStorage.getItem('e5.versionchange'))).toBe(
+        `[${DB_VERSION}]`,
+      );
     // Tab B is v2 now, with what was being typed.
     await tabB.getByLabel('Trong đó số phụ nữ').waitFor({ timeout: 30_000 });
     await tabB.getByText('Đã khôi phục nội dung bạn đang nhập dở.').waitFor();
