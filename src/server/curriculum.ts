@@ -8,29 +8,47 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
-import { skillSchema } from '../shared/schemas/skill.ts';
+import { skillSchema, type CoreSkill } from '../shared/schemas/skill.ts';
 
 export interface Curriculum {
   /** The step ids of a skill (all content versions seen), or undefined if unknown. */
   steps(skillId: string): ReadonlySet<string> | undefined;
   /** The skill's current content version (a log cannot be on a later one), or undefined. */
   version(skillId: string): number | undefined;
+  /** The basic skills (3240/BTTTT-CĐSQG) the skill counts towards; none when unknown. */
+  core(skillId: string): readonly CoreSkill[];
+  /** Every skill id, sorted. */
+  ids(): readonly string[];
   readonly size: number;
 }
 
 /** Builds a curriculum from skill definitions (tests use this directly); version defaults to 1. */
 export function curriculumFrom(
-  skills: readonly { id: string; version?: number; steps: readonly { id: string }[] }[],
+  skills: readonly {
+    id: string;
+    version?: number;
+    coreSkills?: readonly CoreSkill[];
+    steps: readonly { id: string }[];
+  }[],
 ): Curriculum {
   const steps = new Map<string, Set<string>>();
   const versions = new Map<string, number>();
+  const cores = new Map<string, readonly CoreSkill[]>();
   for (const s of skills) {
     const set = steps.get(s.id) ?? new Set<string>();
     for (const step of s.steps) set.add(step.id);
     steps.set(s.id, set);
     versions.set(s.id, Math.max(versions.get(s.id) ?? 0, s.version ?? 1));
+    cores.set(s.id, s.coreSkills ?? []);
   }
-  return { steps: (id) => steps.get(id), version: (id) => versions.get(id), size: steps.size };
+  const ids = [...steps.keys()].sort();
+  return {
+    steps: (id) => steps.get(id),
+    version: (id) => versions.get(id),
+    core: (id) => cores.get(id) ?? [],
+    ids: () => ids,
+    size: steps.size,
+  };
 }
 
 /** Where seeds/skills may be, most specific first. */

@@ -43,9 +43,12 @@ export function testCurriculum(): Curriculum {
   const extra = curriculumFrom([
     { id: TEST_SKILL.id, steps: TEST_SKILL.steps.map((id) => ({ id })) },
   ]);
+  const ids = [...new Set([...real.ids(), ...extra.ids()])].sort();
   return {
     steps: (id) => extra.steps(id) ?? real.steps(id),
     version: (id) => extra.version(id) ?? real.version(id),
+    core: (id) => (extra.steps(id) ? extra.core(id) : real.core(id)),
+    ids: () => ids,
     size: real.size + extra.size,
   };
 }

@@ -198,6 +198,55 @@ const POLICY: Record<string, Route> = {
       expect(await contactNames(s, f.logId)).toEqual([]);
     },
   },
+  'GET /api/commune/dashboard': {
+    // Counts of the reviewer's commune (a team lead: their hamlet); Tân Phú's sessions appear for its staff.
+    marker: () => '"hamletId":"tan-phu-dong","name":"Thôn Đông","sessions":',
+    request: () => ({ path: '/api/commune/dashboard?period=2025' }),
+    expect: reviewers('ok', 'ok'),
+  },
+  'GET /api/commune/targets': {
+    marker: () => '"hamletId":"tan-phu-dong"',
+    request: () => ({ path: '/api/commune/targets?period=2025' }),
+    expect: reviewers('ok', 'ok'),
+  },
+  'POST /api/commune/targets': {
+    // Only the commune's coordinators and admins set them, for their own hamlets.
+    request: (f) => ({
+      path: '/api/commune/targets',
+      json: {
+        hamletId: 'tan-phu-dong',
+        period: '2025',
+        households: 1000 + Number(f.marker.replace(/\D/g, '')),
+        adults: null,
+        targets: {
+          sessions: 1,
+          households_reached: null,
+          households_core5: null,
+          vneid_activations: null,
+          first_payments: null,
+        },
+      },
+    }),
+    expect: { ...communeStaff('invalid'), coordinator: 'ok', admin: 'ok' },
+    unchanged: async (s, f) => {
+      const rows = await s.db.query<{ households: number }>(
+        'select households from hamlet_denominator where hamlet_id = $1',
+        ['tan-phu-dong'],
+      );
+      expect(rows.map((r) => Number(r.households))).not.toContain(
+        1000 + Number(f.marker.replace(/\D/g, '')),
+      );
+    },
+    verify: async (s, f) => {
+      const rows = await s.db.query<{ households: number }>(
+        'select households from hamlet_denominator where hamlet_id = $1',
+        ['tan-phu-dong'],
+      );
+      expect(rows.map((r) => Number(r.households))).toEqual([
+        1000 + Number(f.marker.replace(/\D/g, '')),
+      ]);
+    },
+  },
   'GET /api/commune': {
     // The directory lists the commune's field workers (a team lead: their hamlet's).
     marker: () => anId,

@@ -182,6 +182,23 @@ const WRITE_ROUTES: Record<string, WriteRoute> = {
     valid: () =>
       Promise.resolve({ displayName: 'Cán bộ Mới', username: `canbo.fuzz${++newUsers}` }),
   },
+  'POST /api/commune/targets': {
+    as: 'canbo.tanphu',
+    valid: () =>
+      Promise.resolve({
+        hamletId: 'tan-phu-dong',
+        period: '2026-Q4',
+        households: 120,
+        adults: 300,
+        targets: {
+          sessions: 40,
+          households_reached: 30,
+          households_core5: 10,
+          vneid_activations: 15,
+          first_payments: null,
+        },
+      }),
+  },
   'POST /api/commune/hamlets': {
     as: 'canbo.tanphu',
     valid: () => Promise.resolve({ name: `Thôn Thử ${++newHamlets}` }),
@@ -471,6 +488,16 @@ describe.each(availableBackends())('fuzzing the write routes (%s)', (backend) =>
           c.name !== c.name.normalize('NFC'),
       ),
     ).toEqual([]);
+    // Every target and denominator is a count of a hamlet of the coordinator's commune.
+    const targets = await s.db.query<{ ok: boolean }>(
+      `select (t.target >= 0 and h.commune_id = t.commune_id) as ok
+         from hamlet_target t join hamlet h on h.id = t.hamlet_id
+       union all
+       select (coalesce(d.households, 0) >= 0 and coalesce(d.adults, 0) >= 0 and h.commune_id = d.commune_id)
+         from hamlet_denominator d join hamlet h on h.id = d.hamlet_id`,
+    );
+    expect(targets.length).toBeGreaterThan(0);
+    expect(targets.filter((t) => !t.ok)).toEqual([]);
     // Every push that was answered "applied" left a log: nothing half-written.
     const orphans = await s.db.query(
       `select 1 from processed_mutation pm

@@ -41,6 +41,8 @@ export const BACKUP_TABLES = [
   'enrolment_code',
   'audit_event',
   'follow_up_contact',
+  'hamlet_denominator',
+  'hamlet_target',
 ] as const;
 export type BackupTable = (typeof BACKUP_TABLES)[number];
 

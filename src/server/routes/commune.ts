@@ -26,8 +26,16 @@ import { validJson, validQuery } from '../http/validate.ts';
 import { decodeAuditCursor, listAudit } from '../audit.ts';
 import { communeHamlets } from '../users.ts';
 import { deleteContact, listContacts } from '../contacts.ts';
+import { communeDashboard, listTargets, saveTargets } from '../dashboard.ts';
+import { dayInVietnam, monthOf, parsePeriod } from '../../domain/indicators.ts';
+import {
+  dashboardQuerySchema,
+  hamletTargetsSchema,
+  periodKeySchema,
+} from '../../shared/schemas/dashboard.ts';
 
 const MEMBER_MAX_BYTES = 4 * 1024;
+const targetsQuerySchema = v.object({ period: v.optional(periodKeySchema) });
 const auditQuerySchema = v.object({
   cursor: v.optional(v.pipe(v.string(), v.maxLength(300, 'tooLong'))),
 });
@@ -83,6 +91,42 @@ export function communeRoutes(ctx: ServerContext) {
         const out = await createHamlet(ctx.db, c.get('user'), c.req.valid('json').name, ctx.now());
         if (!out) return problemResponse(c, 409, [{ field: 'name', code: 'duplicate' }]);
         return c.json({ hamlet: out }, 201);
+      },
+    )
+    .get(
+      '/dashboard',
+      requireRole(...REVIEW_ROLES),
+      validQuery(dashboardQuerySchema),
+      async (c) => {
+        const q = c.req.valid('query');
+        const today = dayInVietnam(ctx.now());
+        const period = parsePeriod(q.period ?? monthOf(today));
+        if (!period) return problemResponse(c, 400, [{ field: 'period', code: 'period' }]);
+        const body = await communeDashboard(
+          ctx.db,
+          c.get('user'),
+          ctx.curriculum,
+          { period, hamletId: q.hamletId },
+          today,
+        );
+        return body ? c.json(body, 200) : notFound(c);
+      },
+    )
+    .get('/targets', requireRole(...REVIEW_ROLES), validQuery(targetsQuerySchema), async (c) => {
+      const key = c.req.valid('query').period ?? monthOf(dayInVietnam(ctx.now()));
+      const period = parsePeriod(key);
+      if (!period) return problemResponse(c, 400, [{ field: 'period', code: 'period' }]);
+      return c.json(await listTargets(ctx.db, c.get('user'), period), 200);
+    })
+    .post(
+      '/targets',
+      requireRole(...COMMUNE_ROLES),
+      jsonBody({ maxBytes: MEMBER_MAX_BYTES }),
+      validJson(hamletTargetsSchema),
+      async (c) => {
+        const saved = await saveTargets(ctx.db, c.get('user'), c.req.valid('json'), ctx.now());
+        if (!saved) return problemResponse(c, 400, [{ field: 'hamletId', code: 'invalidChoice' }]);
+        return c.json({ saved: true as const }, 200);
       },
     )
     .get('/contacts', requireRole(...REVIEW_ROLES), async (c) => {

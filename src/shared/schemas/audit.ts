@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   'hamlet.add',
   'commune.add',
   'contact.delete',
+  'targets.set',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AUDIT_TARGETS = ['log', 'user', 'hamlet', 'commune'] as const;

@@ -18,6 +18,7 @@ export const CORE_SKILLS = [
   'cyber_safety',
   'local_platforms',
 ] as const;
+export type CoreSkill = (typeof CORE_SKILLS)[number];
 
 export const skillStepSchema = v.object({
   id: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]*$/)),

@@ -1,0 +1,311 @@
+/**
+ * The coordinator's dashboard and targets on the server. Owns:
+ * `communeDashboard` (a handful of grouped queries, scoped by commune and,
+ * for a team lead, hamlet; src/domain/indicators.ts assembles them),
+ * `listTargets`, `saveTargets` (audited).
+ *
+ * Every query starts from `activity_log` with `commune_id = $1 and
+ * deleted_at is null`, so the commune's indexes serve it and no other
+ * commune's row is ever read.
+ */
+import {
+  asOf,
+  assembleDashboard,
+  parsePeriod,
+  type DashboardFacts,
+  type Period,
+  type SessionGroup,
+  type SkillGroup,
+} from '../domain/indicators.ts';
+import type {
+  Dashboard,
+  HamletTargets,
+  TargetIndicator,
+  TargetsResponse,
+} from '../shared/schemas/dashboard.ts';
+import { TARGET_INDICATORS } from '../shared/schemas/dashboard.ts';
+import type {
+  NotDoneReason,
+  Outcome,
+  SessionKind,
+  SessionLanguage,
+} from '../shared/schemas/log.ts';
+import { FIELD_ROLES } from '../shared/roles.ts';
+import { recordAudit } from './audit.ts';
+import type { SessionUser } from './auth/session.ts';
+import type { Curriculum } from './curriculum.ts';
+import type { Db, Queryable } from './db/index.ts';
+import { communeHamlets } from './users.ts';
+
+type Num = number | string;
+
+/** The hamlet a user's figures are limited to: a team lead's own, else the one asked for. */
+function hamletScope(user: SessionUser, asked: string | undefined): string | null {
+  if (user.role === 'team_lead') return user.hamletId;
+  return asked ?? null;
+}
+
+/** The hamlets in scope, with their denominators; null when the asked hamlet is not the user's. */
+async function scopedHamlets(
+  db: Queryable,
+  user: SessionUser,
+  hamletId: string | null,
+): Promise<DashboardFacts['hamlets'] | null> {
+  const all = await communeHamlets(db, user.communeId);
+  const hamlets = hamletId === null ? all : all.filter((h) => h.id === hamletId);
+  if (hamletId !== null && hamlets.length === 0) return null;
+  const dens = await db.query<{ hamlet_id: string; households: Num | null; adults: Num | null }>(
+    'select hamlet_id, households, adults from hamlet_denominator where commune_id = $1',
+    [user.communeId],
+  );
+  const byHamlet = new Map(dens.map((d) => [d.hamlet_id, d]));
+  const n = (x: Num | null | undefined) => (x === null || x === undefined ? null : Number(x));
+  return hamlets.map((h) => ({
+    id: h.id,
+    name: h.name,
+    households: n(byHamlet.get(h.id)?.households),
+    adults: n(byHamlet.get(h.id)?.adults),
+  }));
+}
+
+/**
+ * The dashboard of the user's commune (a team lead: their hamlet) for a
+ * period. @returns null when `hamletId` is not a hamlet the user may see
+ */
+export async function communeDashboard(
+  db: Queryable,
+  user: SessionUser,
+  curriculum: Curriculum,
+  q: { period: Period; hamletId?: string | undefined },
+  today: string,
+): Promise<Dashboard | null> {
+  const hamletId = hamletScope(user, q.hamletId);
+  const hamlets = await scopedHamlets(db, user, hamletId);
+  if (hamlets === null) return null;
+  const until = asOf(q.period, today);
+
+  // $1 commune, $2 hamlet (null: all), $3 from, $4 to.
+  const scope = `l.commune_id = $1 and l.deleted_at is null and ($2::text is null or l.hamlet_id = $2)`;
+  const base = [user.communeId, hamletId, q.period.from, q.period.to];
+  const inPeriod = `l.activity_date between $3::date and $4::date`;
+
+  const sessionRows = await db.query<{
+    hamlet_id: string;
+    outcome: Outcome;
+    kind: SessionKind;
+    language: SessionLanguage;
+    reason: NotDoneReason | null;
+    n: Num;
+    under30: Num;
+    from30to59: Num;
+    over60: Num;
+    women: Num;
+    women_recorded: Num;
+  }>(
+    `select l.hamlet_id, l.outcome, l.kind, l.language, l.reason, count(*) as n,
+            sum(l.residents_under30) as under30, sum(l.residents_30_59) as from30to59,
+            sum(l.residents_60_plus) as over60, coalesce(sum(l.residents_women), 0) as women,
+            count(l.residents_women) as women_recorded
+       from activity_log l
+      where ${scope} and ${inPeriod}
+      group by l.hamlet_id, l.outcome, l.kind, l.language, l.reason`,
+    base,
+  );
+  const sessions: SessionGroup[] = sessionRows.map((r) => ({
+    hamletId: r.hamlet_id,
+    outcome: r.outcome,
+    kind: r.kind,
+    language: r.language,
+    reason: r.reason,
+    sessions: Number(r.n),
+    under30: Number(r.under30),
+    from30to59: Number(r.from30to59),
+    over60: Number(r.over60),
+    women: Number(r.women),
+    womenRecorded: Number(r.women_recorded),
+  }));
+
+  // How many steps each skill's checklist has, and the basic skills it counts towards.
+  const steps = Object.fromEntries(curriculum.ids().map((id) => [id, curriculum.steps(id)!.size]));
+  const cores = Object.fromEntries(curriculum.ids().map((id) => [id, curriculum.core(id)]));
+  /** A skill of `s` completed (`skillCompleted`), with the step counts as parameter `p`. */
+  const completed = (p: string) => `(l.outcome = 'done' or jsonb_array_length(s->'stepsDone')
+       >= coalesce((${p}::text::jsonb ->> (s->>'skillId'))::int, 2147483647))`;
+
+  const skillRows = await db.query<{
+    hamlet_id: string;
+    skill_id: string;
+    outcome: Outcome;
+    n: Num;
+    completed: Num;
+  }>(
+    `select l.hamlet_id, s->>'skillId' as skill_id, l.outcome, count(*) as n,
+            count(*) filter (where ${completed('$5')}) as completed
+       from activity_log l cross join lateral jsonb_array_elements(l.skills) s
+      where ${scope} and ${inPeriod}
+      group by l.hamlet_id, s->>'skillId', l.outcome`,
+    [...base, JSON.stringify(steps)],
+  );
+  const skills: SkillGroup[] = skillRows.map((r) => ({
+    hamletId: r.hamlet_id,
+    skillId: r.skill_id,
+    outcome: r.outcome,
+    sessions: Number(r.n),
+    completed: Number(r.completed),
+  }));
+
+  const reachedRows = await db.query<{ hamlet_id: string; n: Num }>(
+    `select l.hamlet_id, count(distinct l.household_code) as n
+       from activity_log l
+      where ${scope} and ${inPeriod} and l.household_code is not null
+      group by l.hamlet_id`,
+    base,
+  );
+
+  // Households whose sessions up to the period's end completed skills that
+  // cover all five basic skills (a household code belongs to its hamlet).
+  const core5Rows = await db.query<{ hamlet_id: string; n: Num }>(
+    `select h.hamlet_id, count(*) as n from (
+       select l.hamlet_id, l.household_code
+         from activity_log l
+         cross join lateral jsonb_array_elements(l.skills) s
+         cross join lateral jsonb_array_elements_text(
+           coalesce($5::text::jsonb -> (s->>'skillId'), '[]'::jsonb)) as c(core)
+        where ${scope} and l.household_code is not null and l.activity_date <= $3::date
+          and ${completed('$4')}
+        group by l.hamlet_id, l.household_code
+       having count(distinct c.core) = 5) h
+      group by h.hamlet_id`,
+    [user.communeId, hamletId, q.period.to, JSON.stringify(steps), JSON.stringify(cores)],
+  );
+
+  const lastRows = await db.query<{ hamlet_id: string; last: string }>(
+    `select l.hamlet_id, to_char(max(l.activity_date), 'YYYY-MM-DD') as last
+       from activity_log l
+      where ${scope} and l.activity_date <= $3::date
+      group by l.hamlet_id`,
+    [user.communeId, hamletId, until],
+  );
+
+  const volunteerRows = await db.query<{ id: string; last: string | null }>(
+    `select u.id, (select to_char(max(l.activity_date), 'YYYY-MM-DD') from activity_log l
+                    where l.commune_id = $1 and l.author_id = u.id and l.deleted_at is null
+                      and l.activity_date <= $3::date) as last
+       from app_user u
+      where u.commune_id = $1 and u.active and u.role = any($4::text[])
+        and ($2::text is null or u.hamlet_id = $2)`,
+    [user.communeId, hamletId, until, [...FIELD_ROLES]],
+  );
+
+  const targetRows = await db.query<{ hamlet_id: string; indicator: TargetIndicator; target: Num }>(
+    `select hamlet_id, indicator, target from hamlet_target
+      where commune_id = $1 and period = $2 and ($3::text is null or hamlet_id = $3)`,
+    [user.communeId, q.period.key, hamletId],
+  );
+  const targets = new Map<string, Partial<Record<TargetIndicator, number>>>();
+  for (const r of targetRows) {
+    const t = targets.get(r.hamlet_id) ?? {};
+    t[r.indicator] = Number(r.target);
+    targets.set(r.hamlet_id, t);
+  }
+
+  const byHamlet = (rows: { hamlet_id: string; n: Num }[]) =>
+    new Map(rows.map((r) => [r.hamlet_id, Number(r.n)]));
+  return assembleDashboard({
+    period: q.period,
+    asOf: until,
+    hamletId,
+    hamlets,
+    sessions,
+    skills,
+    householdsReached: byHamlet(reachedRows),
+    householdsCore5: byHamlet(core5Rows),
+    lastActivity: new Map(lastRows.map((r) => [r.hamlet_id, r.last])),
+    volunteers: volunteerRows.map((r) => ({ id: r.id, lastActivity: r.last })),
+    targets,
+  });
+}
+
+/** The denominators and a period's targets of every hamlet in scope. */
+export async function listTargets(
+  db: Queryable,
+  user: SessionUser,
+  period: Period,
+): Promise<TargetsResponse> {
+  const hamlets = (await scopedHamlets(db, user, hamletScope(user, undefined)))!;
+  const rows = await db.query<{ hamlet_id: string; indicator: TargetIndicator; target: Num }>(
+    'select hamlet_id, indicator, target from hamlet_target where commune_id = $1 and period = $2',
+    [user.communeId, period.key],
+  );
+  return {
+    period: period.key,
+    hamlets: hamlets.map((h) => ({
+      hamletId: h.id,
+      name: h.name,
+      households: h.households,
+      adults: h.adults,
+      targets: Object.fromEntries(
+        TARGET_INDICATORS.map((i) => {
+          const r = rows.find((x) => x.hamlet_id === h.id && x.indicator === i);
+          return [i, r ? Number(r.target) : null];
+        }),
+      ) as Record<TargetIndicator, number | null>,
+    })),
+  };
+}
+
+/**
+ * Sets one hamlet's denominators and its targets for a period (a null
+ * target removes it), audited. @returns false when the hamlet is not in the
+ * coordinator's commune
+ */
+export async function saveTargets(
+  db: Db,
+  user: SessionUser,
+  input: HamletTargets,
+  now: Date,
+): Promise<boolean> {
+  if (parsePeriod(input.period) === null) return false;
+  return db.transaction(async (tx) => {
+    const hamlet = await tx.query('select 1 from hamlet where id = $1 and commune_id = $2', [
+      input.hamletId,
+      user.communeId,
+    ]);
+    if (hamlet.length === 0) return false;
+    const at = now.toISOString();
+    await tx.query(
+      `insert into hamlet_denominator (hamlet_id, commune_id, households, adults, updated_by, updated_at)
+       values ($1, $2, $3, $4, $5, $6::timestamptz)
+       on conflict (hamlet_id) do update set households = excluded.households,
+         adults = excluded.adults, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+      [input.hamletId, user.communeId, input.households, input.adults, user.id, at],
+    );
+    for (const indicator of TARGET_INDICATORS) {
+      const target = input.targets[indicator];
+      if (target === null || target === undefined) {
+        await tx.query(
+          'delete from hamlet_target where hamlet_id = $1 and period = $2 and indicator = $3',
+          [input.hamletId, input.period, indicator],
+        );
+      } else {
+        await tx.query(
+          `insert into hamlet_target (hamlet_id, commune_id, period, indicator, target, updated_by, updated_at)
+           values ($1, $2, $3, $4, $5, $6, $7::timestamptz)
+           on conflict (hamlet_id, period, indicator) do update set target = excluded.target,
+             updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+          [input.hamletId, user.communeId, input.period, indicator, target, user.id, at],
+        );
+      }
+    }
+    await recordAudit(tx, {
+      communeId: user.communeId,
+      actorId: user.id,
+      action: 'targets.set',
+      targetType: 'hamlet',
+      targetId: input.hamletId,
+      detail: { period: input.period },
+      at: now,
+    });
+    return true;
+  });
+}
