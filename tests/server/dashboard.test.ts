@@ -85,7 +85,7 @@ const sessionArb = fc
             stepsDone: s.all ? ids : ids.slice(0, s.steps % ids.length),
           };
         }),
-      }) as Made['content'],
+      }),
     };
   });
 
