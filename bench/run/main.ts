@@ -4,7 +4,7 @@
  * table and writes bench/results/latest.json.
  *
  *   npm run bench                          every group
- *   npm run bench -- --only bytes,server   some groups (bytes, browser, server)
+ *   npm run bench -- --only bytes,server   some groups (bytes, browser, server, console)
  *   npm run bench -- --compare FILE        the figures of an earlier run beside these
  *
  * Environment: BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a PostgreSQL
@@ -20,10 +20,11 @@ import { INITIAL_JS_GOAL, initialJs, precacheBytes } from './bytes.ts';
 import { benchBrowser } from './browser.ts';
 import { budgetText, fmt, verdict, type Figure } from './figures.ts';
 import { benchServer } from './server.ts';
+import { benchConsole } from './console.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const RESULTS = join(ROOT, 'bench', 'results');
-const GROUPS = ['bytes', 'browser', 'server'] as const;
+const GROUPS = ['bytes', 'browser', 'server', 'console'] as const;
 type Group = (typeof GROUPS)[number];
 
 interface Results {
@@ -141,7 +142,10 @@ async function main(): Promise<void> {
     process.env.BENCH_DATABASE_URL ??
     process.env.TEST_DATABASE_URL ??
     'postgres://postgres@127.0.0.1:5432/postgres';
-  const postgresUrl = groups.has('server') && (await reachable(pgCandidate)) ? pgCandidate : null;
+  const postgresUrl =
+    (groups.has('server') || groups.has('console')) && (await reachable(pgCandidate))
+      ? pgCandidate
+      : null;
 
   const cpu = cpus();
   const results: Results = {
@@ -169,6 +173,8 @@ async function main(): Promise<void> {
       })),
     );
   }
+
+  if (groups.has('console')) results.figures.push(...(await benchConsole({ postgresUrl, log })));
 
   mkdirSync(RESULTS, { recursive: true });
   const out = join(RESULTS, 'latest.json');

@@ -31,6 +31,7 @@ import type {
   SessionLanguage,
 } from '../shared/schemas/log.ts';
 import { FIELD_ROLES } from '../shared/roles.ts';
+import { CORE_SKILLS } from '../shared/schemas/skill.ts';
 import { recordAudit } from './audit.ts';
 import type { SessionUser } from './auth/session.ts';
 import type { Curriculum } from './curriculum.ts';
@@ -89,7 +90,7 @@ export async function communeDashboard(
   const base = [user.communeId, hamletId, q.period.from, q.period.to];
   const inPeriod = `l.activity_date between $3::date and $4::date`;
 
-  const sessionRows = await db.query<{
+  const sessionRowsP = db.query<{
     hamlet_id: string;
     outcome: Outcome;
     kind: SessionKind;
@@ -111,28 +112,14 @@ export async function communeDashboard(
       group by l.hamlet_id, l.outcome, l.kind, l.language, l.reason`,
     base,
   );
-  const sessions: SessionGroup[] = sessionRows.map((r) => ({
-    hamletId: r.hamlet_id,
-    outcome: r.outcome,
-    kind: r.kind,
-    language: r.language,
-    reason: r.reason,
-    sessions: Number(r.n),
-    under30: Number(r.under30),
-    from30to59: Number(r.from30to59),
-    over60: Number(r.over60),
-    women: Number(r.women),
-    womenRecorded: Number(r.women_recorded),
-  }));
 
   // How many steps each skill's checklist has, and the basic skills it counts towards.
   const steps = Object.fromEntries(curriculum.ids().map((id) => [id, curriculum.steps(id)!.size]));
-  const cores = Object.fromEntries(curriculum.ids().map((id) => [id, curriculum.core(id)]));
   /** A skill of `s` completed (`skillCompleted`), with the step counts as parameter `p`. */
   const completed = (p: string) => `(l.outcome = 'done' or jsonb_array_length(s->'stepsDone')
        >= coalesce((${p}::text::jsonb ->> (s->>'skillId'))::int, 2147483647))`;
 
-  const skillRows = await db.query<{
+  const skillRowsP = db.query<{
     hamlet_id: string;
     skill_id: string;
     outcome: Outcome;
@@ -146,15 +133,8 @@ export async function communeDashboard(
       group by l.hamlet_id, s->>'skillId', l.outcome`,
     [...base, JSON.stringify(steps)],
   );
-  const skills: SkillGroup[] = skillRows.map((r) => ({
-    hamletId: r.hamlet_id,
-    skillId: r.skill_id,
-    outcome: r.outcome,
-    sessions: Number(r.n),
-    completed: Number(r.completed),
-  }));
 
-  const reachedRows = await db.query<{ hamlet_id: string; n: Num }>(
+  const reachedRowsP = db.query<{ hamlet_id: string; n: Num }>(
     `select l.hamlet_id, count(distinct l.household_code) as n
        from activity_log l
       where ${scope} and ${inPeriod} and l.household_code is not null
@@ -163,23 +143,36 @@ export async function communeDashboard(
   );
 
   // Households whose sessions up to the period's end completed skills that
-  // cover all five basic skills (a household code belongs to its hamlet).
-  const core5Rows = await db.query<{ hamlet_id: string; n: Num }>(
+  // cover all five basic skills (a household code belongs to its hamlet):
+  // each skill as a bit mask of its basic skills, or-ed per household.
+  const bits = Object.fromEntries(
+    curriculum
+      .ids()
+      .map((id) => [
+        id,
+        curriculum.core(id).reduce((m, c) => m | (1 << CORE_SKILLS.indexOf(c)), 0),
+      ]),
+  );
+  const core5RowsP = db.query<{ hamlet_id: string; n: Num }>(
     `select h.hamlet_id, count(*) as n from (
-       select l.hamlet_id, l.household_code
-         from activity_log l
-         cross join lateral jsonb_array_elements(l.skills) s
-         cross join lateral jsonb_array_elements_text(
-           coalesce($5::text::jsonb -> (s->>'skillId'), '[]'::jsonb)) as c(core)
+       select l.hamlet_id
+         from activity_log l cross join lateral jsonb_array_elements(l.skills) s
         where ${scope} and l.household_code is not null and l.activity_date <= $3::date
           and ${completed('$4')}
         group by l.hamlet_id, l.household_code
-       having count(distinct c.core) = 5) h
+       having bit_or(coalesce(($5::text::jsonb ->> (s->>'skillId'))::int, 0)) = $6) h
       group by h.hamlet_id`,
-    [user.communeId, hamletId, q.period.to, JSON.stringify(steps), JSON.stringify(cores)],
+    [
+      user.communeId,
+      hamletId,
+      q.period.to,
+      JSON.stringify(steps),
+      JSON.stringify(bits),
+      (1 << CORE_SKILLS.length) - 1,
+    ],
   );
 
-  const lastRows = await db.query<{ hamlet_id: string; last: string }>(
+  const lastRowsP = db.query<{ hamlet_id: string; last: string }>(
     `select l.hamlet_id, to_char(max(l.activity_date), 'YYYY-MM-DD') as last
        from activity_log l
       where ${scope} and l.activity_date <= $3::date
@@ -187,7 +180,7 @@ export async function communeDashboard(
     [user.communeId, hamletId, until],
   );
 
-  const volunteerRows = await db.query<{ id: string; last: string | null }>(
+  const volunteerRowsP = db.query<{ id: string; last: string | null }>(
     `select u.id, (select to_char(max(l.activity_date), 'YYYY-MM-DD') from activity_log l
                     where l.commune_id = $1 and l.author_id = u.id and l.deleted_at is null
                       and l.activity_date <= $3::date) as last
@@ -197,11 +190,42 @@ export async function communeDashboard(
     [user.communeId, hamletId, until, [...FIELD_ROLES]],
   );
 
-  const targetRows = await db.query<{ hamlet_id: string; indicator: TargetIndicator; target: Num }>(
+  const targetRowsP = db.query<{ hamlet_id: string; indicator: TargetIndicator; target: Num }>(
     `select hamlet_id, indicator, target from hamlet_target
       where commune_id = $1 and period = $2 and ($3::text is null or hamlet_id = $3)`,
     [user.communeId, q.period.key, hamletId],
   );
+  // Independent reads: PostgreSQL serves them side by side (PGlite one after another).
+  const [sessionRows, skillRows, reachedRows, core5Rows, lastRows, volunteerRows, targetRows] =
+    await Promise.all([
+      sessionRowsP,
+      skillRowsP,
+      reachedRowsP,
+      core5RowsP,
+      lastRowsP,
+      volunteerRowsP,
+      targetRowsP,
+    ]);
+  const sessions: SessionGroup[] = sessionRows.map((r) => ({
+    hamletId: r.hamlet_id,
+    outcome: r.outcome,
+    kind: r.kind,
+    language: r.language,
+    reason: r.reason,
+    sessions: Number(r.n),
+    under30: Number(r.under30),
+    from30to59: Number(r.from30to59),
+    over60: Number(r.over60),
+    women: Number(r.women),
+    womenRecorded: Number(r.women_recorded),
+  }));
+  const skills: SkillGroup[] = skillRows.map((r) => ({
+    hamletId: r.hamlet_id,
+    skillId: r.skill_id,
+    outcome: r.outcome,
+    sessions: Number(r.n),
+    completed: Number(r.completed),
+  }));
   const targets = new Map<string, Partial<Record<TargetIndicator, number>>>();
   for (const r of targetRows) {
     const t = targets.get(r.hamlet_id) ?? {};
