@@ -20,6 +20,9 @@ const AuditPage = lazy(() => import('./features/team/AuditPage.tsx').then((m) =>
 const ContactsPage = lazy(() =>
   import('./features/team/ContactsPage.tsx').then((m) => m.ContactsPage),
 );
+const DashboardPage = lazy(() =>
+  import('./features/dashboard/DashboardPage.tsx').then((m) => m.DashboardPage),
+);
 const AdminPage = lazy(() => import('./features/team/AdminPage.tsx').then((m) => m.AdminPage));
 const ProvincePage = lazy(() =>
   import('./features/province/ProvincePage.tsx').then((m) => m.ProvincePage),
@@ -48,6 +51,7 @@ const REVIEW = guarded(REVIEW_ROLES, () => <ReviewList />);
 const REVIEW_ONE = guarded(REVIEW_ROLES, () => <ReviewDetail />);
 const TEAM = guarded(TEAM_ROLES, () => <TeamPage />);
 const AUDIT = guarded(COMMUNE_ROLES, () => <AuditPage />);
+const DASHBOARD = guarded(REVIEW_ROLES, () => <DashboardPage />);
 const CONTACTS = guarded(REVIEW_ROLES, () => <ContactsPage />);
 const ADMIN = guarded(ADMIN_ROLES, () => <AdminPage />);
 const PROVINCE = guarded(PROVINCE_ROLES, () => <ProvincePage />);
@@ -59,6 +63,7 @@ export function StaffRoutes() {
       <Route path="/review/:id" component={REVIEW_ONE} />
       <Route path="/team" component={TEAM} />
       <Route path="/audit" component={AUDIT} />
+      <Route path="/dashboard" component={DASHBOARD} />
       <Route path="/contacts" component={CONTACTS} />
       <Route path="/admin" component={ADMIN} />
       <Route path="/province" component={PROVINCE} />

@@ -110,6 +110,7 @@ export async function listAudit(
         targetId: r.target_id,
         targetLabel: r.target_label ?? r.target_id,
         ...(detail.comment ? { comment: detail.comment } : {}),
+        ...(r.action === 'export' || r.action === 'targets.set' ? { detail } : {}),
       };
     }),
     nextCursor:

@@ -36,6 +36,14 @@ import {
   type ReviewListResponse,
 } from '../shared/schemas/review.ts';
 import {
+  dashboardSchema,
+  targetsResponseSchema,
+  type Dashboard,
+  type ExportRecord,
+  type HamletTargets,
+  type TargetsResponse,
+} from '../shared/schemas/dashboard.ts';
+import {
   contactPushResponseSchema,
   contactRowSchema,
   type ContactPush,
@@ -133,6 +141,13 @@ export interface ApiClient {
   ): Promise<PullResponse>;
   /** Hands follow-up contacts to the server (their logs are on it). @param opts.signal as for push */
   pushContacts(body: ContactPush, opts?: { signal?: AbortSignal }): Promise<ContactPushResponse>;
+  /** The dashboard of a period (`2026-11`, `2026-Q4`, `2026`); a hamlet of one's commune, or all. */
+  dashboard(period: string, hamletId?: string): Promise<Dashboard>;
+  listTargets(period: string): Promise<TargetsResponse>;
+  /** @throws ApiValidationError (field problems) */
+  saveTargets(input: HamletTargets): Promise<void>;
+  /** Records an export in the audit log; call it before saving the file. */
+  recordExport(e: ExportRecord): Promise<void>;
   /** The follow-up contacts the coordinator (or team lead) may see. */
   listContacts(): Promise<ContactRow[]>;
   /** Deletes one on the resident's request. @throws HttpError 404 */
@@ -380,6 +395,27 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
         call('POST', '/api/sync/contacts', body, signal ? { signal } : {}),
       );
       return parseOrThrow(contactPushResponseSchema, answer, 'contacts');
+    },
+
+    async dashboard(period, hamletId) {
+      const q = new URLSearchParams({ period });
+      if (hamletId) q.set('hamletId', hamletId);
+      const answer = await expectOk(call('GET', `/api/commune/dashboard?${q.toString()}`));
+      return parseOrThrow(dashboardSchema, answer, 'dashboard');
+    },
+
+    async listTargets(period) {
+      const q = new URLSearchParams({ period });
+      const answer = await expectOk(call('GET', `/api/commune/targets?${q.toString()}`));
+      return parseOrThrow(targetsResponseSchema, answer, 'targets');
+    },
+
+    async saveTargets(input) {
+      await expectOk(call('POST', '/api/commune/targets', input));
+    },
+
+    async recordExport(e) {
+      await expectOk(call('POST', '/api/commune/exports', e));
     },
 
     async listContacts() {

@@ -247,6 +247,33 @@ const POLICY: Record<string, Route> = {
       ]);
     },
   },
+  'POST /api/commune/exports': {
+    // An export is recorded in the exporter's own commune's audit log.
+    request: (f) => ({
+      path: '/api/commune/exports',
+      json: {
+        table: 'hamlets',
+        format: 'csv',
+        scope: `period=2025 ${f.marker.replace(/[^\w-]/g, '')}`,
+      },
+    }),
+    expect: {
+      ...everyone('denied'),
+      coordinator: 'ok',
+      admin: 'ok',
+      sameHamletTeamLead: 'ok',
+      otherHamletTeamLead: 'ok',
+      otherCommuneCoordinator: 'ok',
+      otherCommuneAdmin: 'ok',
+    },
+    unchanged: async (s, f) => {
+      expect(await exportsOf(s, f.marker)).toEqual([]);
+    },
+    verify: async (s, f, actor) => {
+      const own = actor.startsWith('otherCommune') ? OTHER_COMMUNE.id : 'tan-phu';
+      expect(await exportsOf(s, f.marker)).toEqual([own]);
+    },
+  },
   'GET /api/commune': {
     // The directory lists the commune's field workers (a team lead: their hamlet's).
     marker: () => anId,
@@ -428,6 +455,15 @@ async function contactNames(s: TestServer, logId: string): Promise<string[]> {
     [logId],
   );
   return rows.map((r) => r.name);
+}
+
+/** The communes whose audit log holds the export named after the marker. */
+async function exportsOf(s: TestServer, marker: string): Promise<string[]> {
+  const rows = await s.db.query<{ commune_id: string }>(
+    `select commune_id from audit_event where action = 'export' and detail->>'scope' = $1`,
+    [`period=2025 ${marker.replace(/[^\w-]/g, '')}`],
+  );
+  return rows.map((r) => r.commune_id);
 }
 
 async function openCodes(s: TestServer, userId: string): Promise<string[]> {

@@ -199,6 +199,10 @@ const WRITE_ROUTES: Record<string, WriteRoute> = {
         },
       }),
   },
+  'POST /api/commune/exports': {
+    as: 'canbo.tanphu',
+    valid: () => Promise.resolve({ table: 'skills', format: 'csv', scope: 'period=2026-Q4' }),
+  },
   'POST /api/commune/hamlets': {
     as: 'canbo.tanphu',
     valid: () => Promise.resolve({ name: `Thôn Thử ${++newHamlets}` }),

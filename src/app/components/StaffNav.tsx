@@ -24,6 +24,7 @@ export function StaffNav() {
     <nav class="staff-nav" aria-label={t('nav.navLabel')}>
       {isFieldRole(role) && link('/field', t('nav.field'))}
       {canReview(role) && link('/review', t('nav.review'))}
+      {canReview(role) && link('/dashboard', t('nav.dashboard'))}
       {canManageTeam(role) && link('/team', t('nav.team'))}
       {canReview(role) && link('/contacts', t('nav.contacts'))}
       {isCommuneStaff(role) && link('/audit', t('nav.audit'))}

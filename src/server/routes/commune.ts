@@ -23,13 +23,14 @@ import type { AppEnv, ServerContext } from '../env.ts';
 import { jsonBody, jsonContentType } from '../http/body.ts';
 import { problemResponse } from '../http/problems.ts';
 import { validJson, validQuery } from '../http/validate.ts';
-import { decodeAuditCursor, listAudit } from '../audit.ts';
+import { decodeAuditCursor, listAudit, recordAudit } from '../audit.ts';
 import { communeHamlets } from '../users.ts';
 import { deleteContact, listContacts } from '../contacts.ts';
 import { communeDashboard, listTargets, saveTargets } from '../dashboard.ts';
 import { dayInVietnam, monthOf, parsePeriod } from '../../domain/indicators.ts';
 import {
   dashboardQuerySchema,
+  exportRecordSchema,
   hamletTargetsSchema,
   periodKeySchema,
 } from '../../shared/schemas/dashboard.ts';
@@ -127,6 +128,27 @@ export function communeRoutes(ctx: ServerContext) {
         const saved = await saveTargets(ctx.db, c.get('user'), c.req.valid('json'), ctx.now());
         if (!saved) return problemResponse(c, 400, [{ field: 'hamletId', code: 'invalidChoice' }]);
         return c.json({ saved: true as const }, 200);
+      },
+    )
+    .post(
+      '/exports',
+      requireRole(...REVIEW_ROLES),
+      jsonBody({ maxBytes: MEMBER_MAX_BYTES }),
+      validJson(exportRecordSchema),
+      async (c) => {
+        // The page builds the file; this records that it did, before it is saved.
+        const user = c.get('user');
+        const e = c.req.valid('json');
+        await recordAudit(ctx.db, {
+          communeId: user.communeId,
+          actorId: user.id,
+          action: 'export',
+          targetType: 'commune',
+          targetId: user.communeId,
+          detail: { table: e.table, format: e.format, scope: e.scope },
+          at: ctx.now(),
+        });
+        return c.json({ recorded: true as const }, 200);
       },
     )
     .get('/contacts', requireRole(...REVIEW_ROLES), async (c) => {

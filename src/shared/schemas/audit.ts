@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS = [
   'commune.add',
   'contact.delete',
   'targets.set',
+  'export',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AUDIT_TARGETS = ['log', 'user', 'hamlet', 'commune'] as const;
@@ -31,6 +32,8 @@ export const auditEventSchema = v.object({
   targetLabel: v.string(),
   /** The review comment, when there was one. */
   comment: v.optional(v.string()),
+  /** An export's table, format and scope; a target change's period. */
+  detail: v.optional(v.record(v.string(), v.string())),
 });
 export type AuditEvent = v.InferOutput<typeof auditEventSchema>;
 

@@ -134,3 +134,30 @@ export const targetsResponseSchema = v.object({
   ),
 });
 export type TargetsResponse = v.InferOutput<typeof targetsResponseSchema>;
+
+/** What a coordinator can export (each export is audited first: POST /api/commune/exports). */
+export const EXPORT_TABLES = [
+  'hamlets',
+  'skills',
+  'outcomes',
+  'ages',
+  'languages',
+  'kinds',
+  'reasons',
+  'review_list',
+  'report',
+] as const;
+export type ExportTable = (typeof EXPORT_TABLES)[number];
+export const EXPORT_FORMATS = ['csv', 'xlsx', 'print'] as const;
+
+export const exportRecordSchema = v.object({
+  table: v.picklist(EXPORT_TABLES, 'invalidChoice'),
+  format: v.picklist(EXPORT_FORMATS, 'invalidChoice'),
+  /** The period or filter it covers, as the page shows it (for the audit log). */
+  scope: v.pipe(
+    v.string('invalid'),
+    v.maxLength(200, 'tooLong'),
+    v.regex(/^[\w\-=&:,. ]*$/, 'invalid'),
+  ),
+});
+export type ExportRecord = v.InferOutput<typeof exportRecordSchema>;

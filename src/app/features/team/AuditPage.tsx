@@ -49,6 +49,9 @@ export function AuditPage() {
     const text = t(`audit.action.${e.action}`, {
       actor: e.actorName ?? t('audit.system'),
       target: e.targetLabel,
+      what: t(`dashboard.table.${e.detail?.table ?? 'report'}` as 'dashboard.table.report'),
+      format: e.detail?.format?.toUpperCase() ?? '',
+      scope: e.detail?.scope ?? '',
     });
     return e.targetType === 'log' ? <a href={`/review/${e.targetId}`}>{text}</a> : text;
   };
