@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvText, type Cell } from '../../../src/app/export/csv.ts';
+import { csvText } from '../../../src/app/export/csv.ts';
 
 /** A plain RFC 4180 reader, as a spreadsheet program reads the file. */
 function parseCsv(text: string): string[][] {
