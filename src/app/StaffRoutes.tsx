@@ -23,6 +23,9 @@ const ContactsPage = lazy(() =>
 const DashboardPage = lazy(() =>
   import('./features/dashboard/DashboardPage.tsx').then((m) => m.DashboardPage),
 );
+const ReportPage = lazy(() =>
+  import('./features/dashboard/ReportPage.tsx').then((m) => m.ReportPage),
+);
 const AdminPage = lazy(() => import('./features/team/AdminPage.tsx').then((m) => m.AdminPage));
 const ProvincePage = lazy(() =>
   import('./features/province/ProvincePage.tsx').then((m) => m.ProvincePage),
@@ -52,6 +55,7 @@ const REVIEW_ONE = guarded(REVIEW_ROLES, () => <ReviewDetail />);
 const TEAM = guarded(TEAM_ROLES, () => <TeamPage />);
 const AUDIT = guarded(COMMUNE_ROLES, () => <AuditPage />);
 const DASHBOARD = guarded(REVIEW_ROLES, () => <DashboardPage />);
+const REPORT = guarded(REVIEW_ROLES, () => <ReportPage />);
 const CONTACTS = guarded(REVIEW_ROLES, () => <ContactsPage />);
 const ADMIN = guarded(ADMIN_ROLES, () => <AdminPage />);
 const PROVINCE = guarded(PROVINCE_ROLES, () => <ProvincePage />);
@@ -64,6 +68,7 @@ export function StaffRoutes() {
       <Route path="/team" component={TEAM} />
       <Route path="/audit" component={AUDIT} />
       <Route path="/dashboard" component={DASHBOARD} />
+      <Route path="/report" component={REPORT} />
       <Route path="/contacts" component={CONTACTS} />
       <Route path="/admin" component={ADMIN} />
       <Route path="/province" component={PROVINCE} />

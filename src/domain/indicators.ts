@@ -330,3 +330,56 @@ export function assembleDashboard(f: DashboardFacts): Dashboard {
     targets,
   };
 }
+
+/** One line of a report's highlights: a message key and its values. */
+export type Highlight =
+  | { kind: 'topSkill'; skillId: string; sessions: number; completed: number }
+  | { kind: 'bestCoverage'; hamletId: string; name: string; coverage: number }
+  | { kind: 'targetMet'; indicator: TargetIndicator; achieved: number; target: number }
+  | { kind: 'targetBehind'; indicator: TargetIndicator; achieved: number; target: number }
+  | { kind: 'quiet'; names: string[] }
+  | { kind: 'topReason'; reason: NotDoneReason; sessions: number }
+  | { kind: 'noSessions' };
+
+/**
+ * What a report says first about a period: the most practised skill, the
+ * hamlet with the best household coverage, each commune target met or
+ * behind, the hamlets with no activity, and the commonest reason a session
+ * was not possible. Ties go to the first in the dashboard's order.
+ */
+export function highlights(d: Dashboard): Highlight[] {
+  if (d.totals.sessions === 0) {
+    const quiet = d.hamlets.filter((h) => h.quiet).map((h) => h.name);
+    return [
+      { kind: 'noSessions' },
+      ...(quiet.length ? [{ kind: 'quiet' as const, names: quiet }] : []),
+    ];
+  }
+  const out: Highlight[] = [];
+  const top = [...d.skills].sort((a, b) => b.sessions - a.sessions)[0];
+  if (top)
+    out.push({
+      kind: 'topSkill',
+      skillId: top.skillId,
+      sessions: top.sessions,
+      completed: top.completed,
+    });
+  const covered = d.hamlets.filter((h) => h.coverage !== null);
+  const best = [...covered].sort((a, b) => b.coverage! - a.coverage!)[0];
+  if (best && best.coverage! > 0) {
+    out.push({
+      kind: 'bestCoverage',
+      hamletId: best.hamletId,
+      name: best.name,
+      coverage: best.coverage!,
+    });
+  }
+  for (const t of d.targets) {
+    out.push({ kind: t.achieved >= t.target ? 'targetMet' : 'targetBehind', ...t });
+  }
+  const quiet = d.hamlets.filter((h) => h.quiet).map((h) => h.name);
+  if (quiet.length) out.push({ kind: 'quiet', names: quiet });
+  const reason = [...d.reasons].sort((a, b) => b.sessions - a.sessions)[0];
+  if (reason) out.push({ kind: 'topReason', reason: reason.reason, sessions: reason.sessions });
+  return out;
+}

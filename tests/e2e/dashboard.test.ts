@@ -100,4 +100,42 @@ describe('the dashboard in the browser', () => {
       .first()
       .waitFor();
   });
+
+  it("prints the month's report on A4 with the figures, the targets and the highlights", async () => {
+    const page = desk.page;
+    await page.getByRole('link', { name: 'Tổng hợp' }).click();
+    await page.getByRole('link', { name: 'Báo cáo tháng, quý' }).click();
+    await page
+      .getByRole('heading', { name: /^Báo cáo kết quả hỗ trợ người dân — Tháng \d+\/\d{4}$/ })
+      .waitFor();
+    // The link keeps the dashboard's month, whose target was set above.
+    await page.getByRole('rowheader', { name: 'Lượt hỗ trợ', exact: true }).first().waitFor();
+    await page.getByRole('heading', { name: 'Tiến độ so với chỉ tiêu' }).waitFor();
+    await page.getByText(/^Chưa đạt chỉ tiêu Lượt hỗ trợ: \d+\/\d+\.$/).waitFor();
+    await page.getByText(/^Kỹ năng được hỗ trợ nhiều nhất: /).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.evaluate(() => {
+      const w = window as unknown as { printed: number };
+      w.printed = 0;
+      window.print = () => {
+        w.printed++;
+      };
+    });
+    await page.getByRole('button', { name: 'In báo cáo (A4)' }).click();
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { printed: number }).printed))
+      .toBe(1);
+    // On paper: no navigation, no buttons, the figures still there.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.getByRole('navigation', { name: 'Trang quản lý' }).isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: 'In báo cáo (A4)' }).isVisible()).toBe(false);
+    expect(await page.getByRole('heading', { name: 'Số liệu chính' }).isVisible()).toBe(true);
+    await page.emulateMedia({ media: 'screen' });
+    await page.getByRole('link', { name: 'Nhật ký' }).click();
+    await page
+      .getByText(/đã xuất báo cáo \(PRINT, period=\d{4}-\d{2}\)/)
+      .first()
+      .waitFor();
+  });
 });

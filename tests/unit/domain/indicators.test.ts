@@ -12,6 +12,7 @@ import {
   coversAllCore,
   dayInVietnam,
   daysBefore,
+  highlights,
   parsePeriod,
   skillCompleted,
   type DashboardFacts,
@@ -227,5 +228,36 @@ describe('assembleDashboard', () => {
     expect(d.totals.households).toBeNull();
     expect(d.totals.coverage).toBeNull();
     expect(d.volunteers.sessionsPerActive).toBe(5);
+  });
+});
+
+describe('highlights', () => {
+  it('leads with the most practised skill, then coverage, targets, quiet hamlets and the commonest reason', () => {
+    const d = assembleDashboard(facts());
+    expect(highlights(d)).toEqual([
+      { kind: 'topSkill', skillId: 'vneid-level2', sessions: 5, completed: 3 },
+      { kind: 'bestCoverage', hamletId: 'dong', name: 'Thôn Đông', coverage: 0.02 },
+      { kind: 'targetBehind', indicator: 'households_reached', achieved: 4, target: 8 },
+      { kind: 'targetBehind', indicator: 'vneid_activations', achieved: 3, target: 10 },
+      { kind: 'quiet', names: ['Thôn Tây'] },
+      { kind: 'topReason', reason: 'no_id_card', sessions: 2 },
+    ]);
+  });
+
+  it('says a target is met when it is reached exactly, and that nothing happened when nothing did', () => {
+    const met = assembleDashboard(facts({ targets: new Map([['dong', { sessions: 5 }]]) }));
+    expect(highlights(met)).toContainEqual({
+      kind: 'targetMet',
+      indicator: 'sessions',
+      achieved: 5,
+      target: 5,
+    });
+    const none = assembleDashboard(
+      facts({ sessions: [], skills: [], householdsReached: new Map(), householdsCore5: new Map() }),
+    );
+    expect(highlights(none)).toEqual([
+      { kind: 'noSessions' },
+      { kind: 'quiet', names: ['Thôn Tây'] },
+    ]);
   });
 });
