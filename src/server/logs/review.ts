@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { changedFields } from '../../domain/conflict.ts';
+import { foldText } from '../../domain/text-fold.ts';
 import { decideReviewAction } from '../../domain/review.ts';
 import {
   isoDateSchema,
@@ -63,6 +64,11 @@ export interface ReviewFilters {
   hamletId?: string;
   authorId?: string;
   status?: LogStatus;
+  skillId?: string;
+  from?: string;
+  to?: string;
+  /** Search words (folded here): each must occur in the notes, household code or author's name. */
+  q?: string;
   cursor?: Cursor;
   limit: number;
 }
@@ -82,6 +88,26 @@ export function reviewScope(user: SessionUser, params: unknown[]): string {
   return parts.join(' and ');
 }
 
+/**
+ * Every Vietnamese letter with a mark (both cases), and what `foldText`
+ * makes of it: SQL `translate` with these folds stored text the way the
+ * search words are folded, on PGlite and PostgreSQL alike (no `unaccent`).
+ */
+const FOLD_FROM = [
+  ...'àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ',
+].flatMap((c) => [c, c.toUpperCase()]);
+const FOLD_TO = FOLD_FROM.map((c) => foldText(c)).join('');
+
+/** The SQL that folds `expr` as foldText does (marks, đ, case). */
+function foldSql(expr: string): string {
+  return `lower(translate(${expr}, '${FOLD_FROM.join('')}', '${FOLD_TO}'))`;
+}
+
+/** At most 5 folded words of a search. */
+function searchWords(q: string | undefined): string[] {
+  return q === undefined ? [] : foldText(q).split(' ').filter(Boolean).slice(0, 5);
+}
+
 /** Newest activity first, then id; live logs within the reviewer's scope only. */
 export async function listForReview(
   db: Queryable,
@@ -98,6 +124,17 @@ export async function listForReview(
   // Compared as text: a malformed id matches nothing instead of failing the cast.
   if (f.authorId !== undefined) add((p) => `l.author_id::text = lower(${p})`, f.authorId);
   if (f.status !== undefined) add((p) => `l.status = ${p}`, f.status);
+  if (f.skillId !== undefined)
+    add((p) => `l.skills @> ${p}::text::jsonb`, JSON.stringify([{ skillId: f.skillId }]));
+  if (f.from !== undefined) add((p) => `l.activity_date >= ${p}::date`, f.from);
+  if (f.to !== undefined) add((p) => `l.activity_date <= ${p}::date`, f.to);
+  for (const word of searchWords(f.q)) {
+    add(
+      (p) =>
+        `strpos(${foldSql(`l.notes || ' ' || coalesce(l.household_code, '') || ' ' || a.display_name`)}, ${p}) > 0`,
+      word,
+    );
+  }
   if (f.cursor !== undefined) {
     params.push(f.cursor.d, f.cursor.id);
     where.push(`(l.activity_date, l.id) < ($${params.length - 1}::date, $${params.length}::uuid)`);

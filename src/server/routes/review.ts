@@ -37,6 +37,10 @@ export function reviewRoutes(ctx: ServerContext) {
         ...(q.hamletId !== undefined ? { hamletId: q.hamletId } : {}),
         ...(q.authorId !== undefined ? { authorId: q.authorId } : {}),
         ...(q.status !== undefined ? { status: q.status } : {}),
+        ...(q.skillId !== undefined ? { skillId: q.skillId } : {}),
+        ...(q.from !== undefined ? { from: q.from } : {}),
+        ...(q.to !== undefined ? { to: q.to } : {}),
+        ...(q.q !== undefined ? { q: q.q } : {}),
         ...(cursor !== undefined ? { cursor } : {}),
         limit: q.limit ?? DEFAULT_REVIEW_PAGE,
       });

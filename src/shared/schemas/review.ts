@@ -1,7 +1,7 @@
 /** The coordinator's review of a log (online API calls, not the outbox). */
 import * as v from 'valibot';
 import { isWellFormedText } from '../text.ts';
-import { LOG_STATUSES, logContentObjectSchema, logRecordSchema } from './log.ts';
+import { isoDateSchema, LOG_STATUSES, logContentObjectSchema, logRecordSchema } from './log.ts';
 
 export const REVIEW_DECISIONS = ['approve', 'return'] as const;
 export type ReviewDecisionKind = (typeof REVIEW_DECISIONS)[number];
@@ -34,6 +34,13 @@ export const reviewListQuerySchema = v.object({
   hamletId: v.optional(v.pipe(v.string(), v.check(isWellFormedText), v.maxLength(64))),
   authorId: v.optional(v.pipe(v.string(), v.check(isWellFormedText), v.maxLength(64))),
   status: v.optional(v.picklist(LOG_STATUSES)),
+  /** Sessions with this skill. */
+  skillId: v.optional(v.pipe(v.string(), v.check(isWellFormedText), v.maxLength(64))),
+  /** Activity dates, both included. */
+  from: v.optional(isoDateSchema),
+  to: v.optional(isoDateSchema),
+  /** Words to find in the notes, household code or volunteer's name, marks and case aside. */
+  q: v.optional(v.pipe(v.string(), v.check(isWellFormedText), v.maxLength(100, 'tooLong'))),
   /** Opaque cursor from the previous page. */
   cursor: v.optional(v.pipe(v.string(), v.maxLength(200))),
   limit: v.optional(
