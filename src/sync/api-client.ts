@@ -106,7 +106,11 @@ export interface ApiClientOptions {
 export interface ReviewListParams {
   hamletId?: string;
   authorId?: string;
-  status?: LogStatus;
+  status?: LogStatus | 'to_review';
+  skillId?: string;
+  from?: string;
+  to?: string;
+  q?: string;
   cursor?: string;
   limit?: number;
 }

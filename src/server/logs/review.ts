@@ -14,7 +14,12 @@ import {
   type LogRecord,
   type LogStatus,
 } from '../../shared/schemas/log.ts';
-import type { Amendment, AmendmentDecision, ReviewDecision } from '../../shared/schemas/review.ts';
+import type {
+  Amendment,
+  AmendmentDecision,
+  ReviewDecision,
+  ReviewDetail,
+} from '../../shared/schemas/review.ts';
 import { UUID_PATTERN } from '../../shared/ids.ts';
 import { recordAudit } from '../audit.ts';
 import type { SessionUser } from '../auth/session.ts';
@@ -63,7 +68,7 @@ export function decodeReviewCursor(s: string): Cursor | null {
 export interface ReviewFilters {
   hamletId?: string;
   authorId?: string;
-  status?: LogStatus;
+  status?: LogStatus | 'to_review';
   skillId?: string;
   from?: string;
   to?: string;
@@ -123,7 +128,10 @@ export async function listForReview(
   if (f.hamletId !== undefined) add((p) => `l.hamlet_id = ${p}`, f.hamletId);
   // Compared as text: a malformed id matches nothing instead of failing the cast.
   if (f.authorId !== undefined) add((p) => `l.author_id::text = lower(${p})`, f.authorId);
-  if (f.status !== undefined) add((p) => `l.status = ${p}`, f.status);
+  if (f.status === 'to_review') {
+    where.push(`(l.status = 'submitted' or exists (select 1 from sync_conflict c
+      where c.log_id = l.id and c.kind = 'amendment' and c.state = 'open'))`);
+  } else if (f.status !== undefined) add((p) => `l.status = ${p}`, f.status);
   if (f.skillId !== undefined)
     add((p) => `l.skills @> ${p}::text::jsonb`, JSON.stringify([{ skillId: f.skillId }]));
   if (f.from !== undefined) add((p) => `l.activity_date >= ${p}::date`, f.from);
@@ -400,4 +408,50 @@ export async function decideAmendment(
     await bumpClockAndStamp(tx, user.communeId, logId);
     return { kind: 'ok', log: updated, amendments: await openAmendments(tx, logId) };
   });
+}
+
+/**
+ * A log's versions for the reviewer, oldest first, and the content as it was
+ * last reviewed when the volunteer changed it afterwards.
+ */
+export async function reviewHistory(
+  db: Queryable,
+  logId: string,
+): Promise<Pick<ReviewDetail, 'history' | 'reviewed'>> {
+  const rows = await db.query<{
+    version: number | string;
+    kind: 'content' | 'review' | 'delete' | 'amendment_accept';
+    at: Date | string;
+    actor_name: string | null;
+    changed_fields: string[] | null;
+    snapshot: unknown;
+  }>(
+    `select r.version, r.kind, r.at, u.display_name as actor_name, r.changed_fields, r.snapshot
+       from activity_log_revision r left join app_user u on u.id = r.actor_id
+      where r.log_id = $1 order by r.version`,
+    [logId],
+  );
+  const history = rows.map((r) => ({
+    version: Number(r.version),
+    kind: r.kind,
+    at: new Date(r.at).toISOString(),
+    actorName: r.actor_name,
+    changedFields: r.changed_fields ?? [],
+  }));
+  const lastReview = rows.map((r) => r.kind).lastIndexOf('review');
+  const changedSince =
+    lastReview >= 0 && rows.slice(lastReview + 1).some((r) => r.kind === 'content');
+  if (!changedSince) return { history };
+  const r = rows[lastReview]!;
+  const snap = typeof r.snapshot === 'string' ? (JSON.parse(r.snapshot) as unknown) : r.snapshot;
+  const parsed = v.safeParse(logContentSchema, snap);
+  if (!parsed.success) return { history };
+  return {
+    history,
+    reviewed: {
+      version: Number(r.version),
+      at: new Date(r.at).toISOString(),
+      content: parsed.output,
+    },
+  };
 }

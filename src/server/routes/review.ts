@@ -21,6 +21,7 @@ import {
   listForReview,
   openAmendments,
   readForReview,
+  reviewHistory,
 } from '../logs/review.ts';
 import { rowToRecord } from '../logs/record.ts';
 
@@ -52,6 +53,7 @@ export function reviewRoutes(ctx: ServerContext) {
       const body: ReviewDetail = {
         log: rowToRecord(row),
         amendments: await openAmendments(ctx.db, row.id),
+        ...(await reviewHistory(ctx.db, row.id)),
       };
       return c.json(body, 200);
     })

@@ -33,7 +33,8 @@ export type ReviewDecision = v.InferOutput<typeof reviewDecisionSchema>;
 export const reviewListQuerySchema = v.object({
   hamletId: v.optional(v.pipe(v.string(), v.check(isWellFormedText), v.maxLength(64))),
   authorId: v.optional(v.pipe(v.string(), v.check(isWellFormedText), v.maxLength(64))),
-  status: v.optional(v.picklist(LOG_STATUSES)),
+  /** A review status, or `to_review`: waiting for review, or with an open amendment request. */
+  status: v.optional(v.picklist([...LOG_STATUSES, 'to_review'])),
   /** Sessions with this skill. */
   skillId: v.optional(v.pipe(v.string(), v.check(isWellFormedText), v.maxLength(64))),
   /** Activity dates, both included. */
@@ -98,9 +99,27 @@ export const amendmentSchema = v.object({
 export type Amendment = v.InferOutput<typeof amendmentSchema>;
 
 /** `GET /api/review/logs/:id` (and the amendment decision's 200 answer). */
+export const revisionSummarySchema = v.object({
+  version: v.number(),
+  kind: v.picklist(['content', 'review', 'delete', 'amendment_accept']),
+  at: v.string(),
+  actorName: v.nullable(v.string()),
+  changedFields: v.array(v.string()),
+});
+export type RevisionSummary = v.InferOutput<typeof revisionSummarySchema>;
+
 export const reviewDetailSchema = v.object({
   log: logRecordSchema,
   /** Open amendment requests, oldest first. */
   amendments: v.array(amendmentSchema),
+  /** Every version of the log, oldest first: who changed what, when. */
+  history: v.optional(v.array(revisionSummarySchema)),
+  /**
+   * The content as it was last reviewed, when the volunteer has changed it
+   * since (a returned session sent back fixed): what to compare with.
+   */
+  reviewed: v.optional(
+    v.object({ version: v.number(), at: v.string(), content: logContentObjectSchema }),
+  ),
 });
 export type ReviewDetail = v.InferOutput<typeof reviewDetailSchema>;

@@ -29,12 +29,25 @@ import { ReviewBadge } from '../../components/StatusBadge.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { DiffTable } from '../../components/DiffTable.tsx';
 
+/** The short list a coordinator returns a session with (the text goes to the volunteer). */
+const RETURN_REASONS = [
+  'missing_info',
+  'wrong_count',
+  'wrong_skill',
+  'wrong_date',
+  'duplicate',
+  'other',
+] as const;
+type ReturnReason = (typeof RETURN_REASONS)[number];
+
 export function ReviewDetail() {
   const { t, lng } = useTranslation();
   const { params } = useRoute();
   const id = params.id ?? '';
   const [detail, setDetail] = useState<Detail | null | 'missing' | 'failed'>(null);
   const [comment, setComment] = useState('');
+  /** A reason from the short list; the comment is then optional (but for "other"). */
+  const [reason, setReason] = useState<ReturnReason | ''>('');
   const [commentError, setCommentError] = useState<string | undefined>();
   const [message, setMessage] = useState<{ tone: 'ok' | 'warn'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -72,21 +85,27 @@ export function ReviewDetail() {
     else setMessage({ tone: 'warn', text: t('review.loadFailed') });
   }
 
-  async function decide(decision: 'approve' | 'return') {
+  async function decide(decision: 'approve' | 'return', why: ReturnReason | '' = reason) {
     setCommentError(undefined);
-    if (decision === 'return' && !comment.trim()) {
+    if (decision === 'return' && !comment.trim() && (why === '' || why === 'other')) {
       setCommentError(`${t('fields.comment')}: ${t('errors.commentRequired')}`);
       return;
     }
+    // What the volunteer reads: the reason, then the coordinator's words.
+    const text =
+      decision === 'return' && why !== '' && why !== 'other'
+        ? [t(`review.reasons.${why}`), comment.trim()].filter(Boolean).join('. ')
+        : comment.trim();
     setBusy(true);
     try {
       const updated = await api.decide(current.id, {
         decision,
         expectedVersion: current.version,
-        comment: comment.trim() || undefined,
+        comment: text || undefined,
       });
       setLog(updated);
       setComment('');
+      setReason('');
       setMessage({
         tone: 'ok',
         text: decision === 'approve' ? t('review.approved') : t('review.returned'),
@@ -208,6 +227,42 @@ export function ReviewDetail() {
           );
         })}
       </ul>
+      {detail.reviewed && (
+        <section aria-labelledby="since-review">
+          <h2 id="since-review">{t('review.sinceReviewTitle')}</h2>
+          <p>
+            {t('review.sinceReviewIntro', {
+              date: formatDateTime(Date.parse(detail.reviewed.at), lng),
+            })}
+          </p>
+          <DiffTable
+            caption={t('review.sinceReviewCaption')}
+            fieldHeader={t('review.fieldColumn')}
+            columns={[
+              { header: t('review.whenReviewed'), value: (r) => r.server },
+              { header: t('review.now'), value: (r) => r.local },
+            ]}
+            rows={diffContent(current, detail.reviewed.content, formatCtx)}
+            label={(k) => t(k as 'fields.notes')}
+          />
+        </section>
+      )}
+      {detail.history && detail.history.length > 0 && (
+        <details class="history">
+          <summary>{t('review.historyTitle', { count: detail.history.length })}</summary>
+          <ol>
+            {detail.history.map((h) => (
+              <li key={h.version}>
+                {formatDateTime(Date.parse(h.at), lng)} — {h.actorName ?? t('audit.system')}:{' '}
+                {t(`review.revision.${h.kind}`)}
+                {h.kind === 'content' &&
+                  h.changedFields.length > 0 &&
+                  ` (${h.changedFields.map((f) => t(`fields.${f}` as 'fields.notes')).join(', ')})`}
+              </li>
+            ))}
+          </ol>
+        </details>
+      )}
       {!current.deleted && detail.amendments.length > 0 && (
         <section class="amendments" aria-labelledby="amendments-title">
           <h2 id="amendments-title">{t('review.amendmentsTitle')}</h2>
@@ -227,6 +282,21 @@ export function ReviewDetail() {
       )}
       {!current.deleted && current.status !== 'approved' && (
         <section class="decision" aria-label={t('fields.decision')}>
+          <div class="field">
+            <label for="return-reason">{t('review.returnReason')}</label>
+            <select
+              id="return-reason"
+              value={reason}
+              onChange={(e) => setReason(e.currentTarget.value as ReturnReason | '')}
+            >
+              <option value="">—</option>
+              {RETURN_REASONS.map((r) => (
+                <option key={r} value={r}>
+                  {t(`review.reasons.${r}`)}
+                </option>
+              ))}
+            </select>
+          </div>
           <TextField
             id="comment"
             multiline
@@ -248,6 +318,14 @@ export function ReviewDetail() {
             </button>
             <button type="button" class="btn" disabled={busy} onClick={() => void decide('return')}>
               {t('review.return')}
+            </button>
+            <button
+              type="button"
+              class="btn ghost"
+              disabled={busy}
+              onClick={() => void decide('return', 'duplicate')}
+            >
+              {t('review.markDuplicate')}
             </button>
           </div>
         </section>

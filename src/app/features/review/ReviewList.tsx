@@ -1,4 +1,9 @@
-/** The coordinator's list of the commune's sessions, with filters. Online. */
+/**
+ * The review queue: the commune's sessions (a team lead: their hamlet's),
+ * those waiting for review or with a change request first ("Cần duyệt", the
+ * default), with filters kept in the address, a search that ignores marks,
+ * and approval of several selected sessions at once. Online.
+ */
 import '../../../i18n/pages.ts'; // form.* and review.* strings
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
@@ -10,26 +15,59 @@ import { StaffNav } from '../../components/StaffNav.tsx';
 import { api } from '../../api.ts';
 import { formatIsoDate } from '../../format.ts';
 import { ReviewBadge } from '../../components/StatusBadge.tsx';
+import { loadSkills, localized, skills } from '../../content.ts';
+
+type StatusFilter = LogStatus | 'to_review' | 'all';
 
 interface Filters {
   hamletId: string;
   authorId: string;
-  status: LogStatus | '';
+  status: StatusFilter;
+  skillId: string;
+  from: string;
+  to: string;
+  q: string;
 }
 
 function filtersFromUrl(query: Record<string, string>): Filters {
-  const status = query.status as LogStatus | undefined;
+  const status = query.status as StatusFilter | undefined;
   return {
     hamletId: query.hamletId ?? '',
     authorId: query.authorId ?? '',
-    status: status && LOG_STATUSES.includes(status) ? status : '',
+    status:
+      status && (status === 'all' || LOG_STATUSES.includes(status as LogStatus))
+        ? status
+        : 'to_review',
+    skillId: query.skillId ?? '',
+    from: query.from ?? '',
+    to: query.to ?? '',
+    q: query.q ?? '',
+  };
+}
+
+/** What the API is asked for these filters. */
+function params(f: Filters) {
+  return {
+    hamletId: f.hamletId || undefined,
+    authorId: f.authorId || undefined,
+    status: f.status === 'all' ? undefined : f.status,
+    skillId: f.skillId || undefined,
+    from: f.from || undefined,
+    to: f.to || undefined,
+    q: f.q.trim() || undefined,
   };
 }
 
 export function ReviewList() {
-  const { t } = useTranslation();
+  const { t, lng } = useTranslation();
   const { query, route } = useLocation();
   const filters = filtersFromUrl(query);
+  const key = JSON.stringify(filters);
+  /** Sessions ticked for approval (ids). */
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [bulkBusy, setBulkBusy] = useState(false);
+  const [bulkResult, setBulkResult] = useState<string | null>(null);
+  const [search, setSearch] = useState(filters.q);
   const [dir, setDir] = useState<CommuneDirectory | null>(null);
   const [items, setItems] = useState<LogRecord[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -39,39 +77,32 @@ export function ReviewList() {
   useEffect(() => {
     api.communeDirectory().then(setDir, () => setFailed(true));
   }, [attempt]);
+  useEffect(() => {
+    void loadSkills().catch(() => undefined);
+  }, []);
 
   useEffect(() => {
     let live = true;
     setItems(null);
     setFailed(false);
-    api
-      .listReviewLogs({
-        hamletId: filters.hamletId || undefined,
-        authorId: filters.authorId || undefined,
-        status: filters.status || undefined,
-      })
-      .then(
-        (res) => {
-          if (!live) return;
-          setItems(res.items);
-          setCursor(res.nextCursor);
-        },
-        () => live && setFailed(true),
-      );
+    setSelected(new Set());
+    api.listReviewLogs(params(filters)).then(
+      (res) => {
+        if (!live) return;
+        setItems(res.items);
+        setCursor(res.nextCursor);
+      },
+      () => live && setFailed(true),
+    );
     return () => {
       live = false;
     };
-  }, [filters.hamletId, filters.authorId, filters.status, attempt]);
+  }, [key, attempt]);
 
   async function loadMore() {
     if (!cursor) return;
     try {
-      const res = await api.listReviewLogs({
-        hamletId: filters.hamletId || undefined,
-        authorId: filters.authorId || undefined,
-        status: filters.status || undefined,
-        cursor,
-      });
+      const res = await api.listReviewLogs({ ...params(filters), cursor });
       setItems((prev) => [...(prev ?? []), ...res.items]);
       setCursor(res.nextCursor);
     } catch {
@@ -82,10 +113,45 @@ export function ReviewList() {
   const setFilter = (patch: Partial<Filters>) => {
     const next = { ...filters, ...patch };
     const qs = new URLSearchParams(
-      Object.entries(next).filter((e): e is [string, string] => e[1] !== ''),
+      Object.entries(next).filter(
+        (e): e is [string, string] => e[1] !== '' && !(e[0] === 'status' && e[1] === 'to_review'),
+      ),
     ).toString();
     route(`/review${qs ? `?${qs}` : ''}`, true);
   };
+  const approvable = (items ?? []).filter((l) => l.status === 'submitted');
+  const toggle = (id: string, on: boolean) =>
+    setSelected((prev) => {
+      const next = new Set(prev);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+
+  /** Approves each selected session at the version shown; a changed one is left for a look. */
+  async function approveSelected() {
+    const chosen = approvable.filter((l) => selected.has(l.id));
+    if (chosen.length === 0) return;
+    setBulkBusy(true);
+    setBulkResult(null);
+    let approved = 0;
+    let skipped = 0;
+    for (const log of chosen) {
+      try {
+        await api.decide(log.id, { decision: 'approve', expectedVersion: log.version });
+        approved++;
+      } catch {
+        skipped++;
+      }
+    }
+    setBulkBusy(false);
+    setBulkResult(
+      skipped === 0
+        ? t('review.bulkDone', { count: approved })
+        : t('review.bulkPartly', { count: approved, skipped }),
+    );
+    setAttempt((a) => a + 1);
+  }
   const hamletName = (id: string) => dir?.hamlets.find((h) => h.id === id)?.name ?? id;
 
   return (
@@ -128,9 +194,10 @@ export function ReviewList() {
           <select
             id="f-status"
             value={filters.status}
-            onChange={(e) => setFilter({ status: e.currentTarget.value as LogStatus | '' })}
+            onChange={(e) => setFilter({ status: e.currentTarget.value as StatusFilter })}
           >
-            <option value="">{t('review.all')}</option>
+            <option value="to_review">{t('review.toReview')}</option>
+            <option value="all">{t('review.all')}</option>
             {LOG_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {t(`status.${s}`)}
@@ -138,7 +205,99 @@ export function ReviewList() {
             ))}
           </select>
         </div>
+        <div class="field">
+          <label for="f-skill">{t('fields.skills')}</label>
+          <select
+            id="f-skill"
+            value={filters.skillId}
+            onChange={(e) => setFilter({ skillId: e.currentTarget.value })}
+          >
+            <option value="">{t('review.all')}</option>
+            {skills.value?.map((k) => (
+              <option key={k.id} value={k.id}>
+                {localized(k.title, lng)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="f-from">{t('fields.from')}</label>
+          <input
+            id="f-from"
+            type="date"
+            value={filters.from}
+            onChange={(e) => setFilter({ from: e.currentTarget.value })}
+          />
+        </div>
+        <div class="field">
+          <label for="f-to">{t('fields.to')}</label>
+          <input
+            id="f-to"
+            type="date"
+            value={filters.to}
+            onChange={(e) => setFilter({ to: e.currentTarget.value })}
+          />
+        </div>
       </form>
+      <form
+        class="filters"
+        role="search"
+        aria-label={t('review.search')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          setFilter({ q: search });
+        }}
+      >
+        <div class="field">
+          <label for="f-q">{t('review.search')}</label>
+          <input
+            id="f-q"
+            type="search"
+            value={search}
+            maxLength={100}
+            aria-describedby="f-q-hint"
+            onInput={(e) => setSearch(e.currentTarget.value)}
+          />
+          <p class="hint" id="f-q-hint">
+            {t('review.searchHint')}
+          </p>
+        </div>
+        <div class="field">
+          <button type="submit" class="btn">
+            {t('review.searchButton')}
+          </button>
+        </div>
+      </form>
+      {bulkResult && (
+        <p class="banner ok" role="status">
+          {bulkResult}
+        </p>
+      )}
+      {approvable.length > 0 && (
+        <div class="bulk-bar">
+          <label class="choice">
+            <input
+              type="checkbox"
+              checked={approvable.every((l) => selected.has(l.id))}
+              onChange={(e) => {
+                const on = e.currentTarget.checked;
+                setSelected(new Set(on ? approvable.map((l) => l.id) : []));
+              }}
+            />
+            <span>{t('review.selectAll', { count: approvable.length })}</span>
+          </label>
+          <button
+            type="button"
+            class="btn primary"
+            disabled={bulkBusy || selected.size === 0}
+            onClick={() => void approveSelected()}
+          >
+            {bulkBusy
+              ? t('review.bulkWorking')
+              : t('review.approveSelected', { count: selected.size })}
+          </button>
+        </div>
+      )}
       {failed && (
         <p class="error-box" role="alert">
           {t('review.loadFailed')}{' '}
@@ -154,6 +313,9 @@ export function ReviewList() {
           <caption class="visually-hidden">{t('review.count', { count: items.length })}</caption>
           <thead>
             <tr>
+              <th scope="col">
+                <span class="visually-hidden">{t('review.select')}</span>
+              </th>
               <th scope="col">{t('fields.activityDate')}</th>
               <th scope="col">{t('review.volunteer')}</th>
               <th scope="col">{t('fields.hamletId')}</th>
@@ -165,6 +327,19 @@ export function ReviewList() {
           <tbody>
             {items.map((log) => (
               <tr key={log.id}>
+                <td>
+                  {log.status === 'submitted' && (
+                    <input
+                      type="checkbox"
+                      checked={selected.has(log.id)}
+                      aria-label={t('review.selectOne', {
+                        name: log.authorName,
+                        date: formatIsoDate(log.activityDate),
+                      })}
+                      onChange={(e) => toggle(log.id, e.currentTarget.checked)}
+                    />
+                  )}
+                </td>
                 <td>
                   <a
                     href={`/review/${log.id}`}

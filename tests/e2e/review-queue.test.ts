@@ -1,0 +1,126 @@
+/**
+ * Issue 6's review loop in the browser: the coordinator finds a session by a
+ * search without tone marks, returns it with a reason from the list, clears
+ * the other 50 of the queue with one bulk approval, and sees the returned
+ * one come back fixed, with what the volunteer changed and the history.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeLogContent, makeMutation } from '../helpers/server.ts';
+import { uuidv4 } from '../../src/shared/ids.ts';
+import { seriousViolations } from './driver.ts';
+import { openPhone, startServer, type Phone, type RunningServer } from './harness.ts';
+import { DEMO_PASSWORD, recordSession, signIn } from './person.ts';
+
+let server: RunningServer;
+let phone: Phone;
+let desk: Phone;
+
+beforeAll(async () => {
+  server = await startServer();
+  phone = await openPhone();
+  desk = await openPhone({ width: 1280, height: 900 });
+});
+
+afterAll(async () => {
+  await phone?.close();
+  await desk?.close();
+  await server?.stop();
+});
+
+/** 50 sessions of Bình's (Thôn Tây), pushed as his phone would. */
+async function fiftyFromBinh(): Promise<void> {
+  const login = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'tnv.binh', password: DEMO_PASSWORD }),
+  });
+  const cookie = /sotay_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
+  const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+  const mutations = await Promise.all(
+    Array.from({ length: 50 }, (_, i) =>
+      makeMutation({
+        seq: i + 1,
+        payload: makeLogContent({
+          hamletId: 'tan-phu-tay',
+          activityDate: day(2 + (i % 20)),
+          notes: `Buổi số ${i + 1} của Bình`,
+          skills: [{ skillId: 'scam-aware', contentVersion: 1, stepsDone: [] }],
+        }),
+      }),
+    ),
+  );
+  const res = await fetch(`${server.url}/api/sync/push`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ clientId: uuidv4(), mutations }),
+  });
+  const body = (await res.json()) as { results: { status: string }[] };
+  expect(body.results.filter((r) => r.status === 'applied')).toHaveLength(50);
+}
+
+describe('the review queue in the browser', () => {
+  it('returns one with a reason, approves 50 at once, and sees the returned one come back fixed', async () => {
+    await fiftyFromBinh();
+    const a = phone.page;
+    await signIn(a, server.url, 'tnv.an');
+    await recordSession(a, 'Cụ Nguyễn Văn Quýnh học quét mã', { over60: '1' });
+    await expect
+      .poll(() => a.getByTestId('sync-state').textContent(), { timeout: 30_000 })
+      .toBe('Đã đồng bộ');
+
+    const c = desk.page;
+    await signIn(c, server.url, 'canbo.tanphu');
+    await c.getByRole('heading', { name: 'Duyệt buổi hỗ trợ' }).waitFor();
+    expect(await c.getByLabel('Trạng thái').inputValue()).toBe('to_review');
+    // A search without tone marks finds An's session among the 51.
+    await c.getByRole('searchbox', { name: 'Tìm buổi hỗ trợ' }).fill('nguyen van quynh');
+    await c.getByRole('button', { name: 'Tìm', exact: true }).click();
+    const rows = c.getByRole('table').getByRole('row');
+    await expect.poll(() => rows.count()).toBe(2);
+    await c.getByRole('link', { name: /Xem buổi hỗ trợ của Trần Văn An/ }).click();
+    await c.getByLabel('Lý do trả lại').selectOption({ label: 'Số người chưa đúng' });
+    await c.getByLabel('Nhận xét gửi tổ viên').fill('Cụ đi cùng con gái, ghi 2 người.');
+    await c.getByRole('button', { name: 'Trả lại để sửa' }).click();
+    await c.getByText('Đã trả lại cho tổ viên.').waitFor();
+    await c.getByRole('link', { name: 'Quay lại' }).click();
+
+    // The other 50: all selected, approved in one go, and the queue is clear.
+    await c.getByRole('searchbox', { name: 'Tìm buổi hỗ trợ' }).fill('');
+    await c.getByRole('button', { name: 'Tìm', exact: true }).click();
+    await expect.poll(() => rows.count()).toBe(51);
+    await c.getByRole('checkbox', { name: 'Chọn cả 50 buổi chờ duyệt đang hiện' }).check();
+    expect(await seriousViolations(c)).toEqual([]);
+    await c.getByRole('button', { name: 'Duyệt 50 buổi đã chọn' }).click();
+    await c.getByText('Đã duyệt 50 buổi hỗ trợ.').waitFor({ timeout: 60_000 });
+    await c.getByText('Không có buổi hỗ trợ nào khớp bộ lọc.').waitFor();
+
+    // An sees the reason on the phone, fixes the count and sends it again.
+    await a.reload();
+    await a
+      .getByText(/Số người chưa đúng\. Cụ đi cùng con gái, ghi 2 người\./)
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await a
+      .getByRole('link', { name: /^Mở buổi hỗ trợ/ })
+      .first()
+      .click();
+    await a.getByLabel('Từ 30 đến 59 tuổi').fill('1');
+    await a.getByRole('button', { name: 'Lưu' }).click();
+    await a.getByText('Đã lưu trên máy', { exact: true }).waitFor();
+    await expect
+      .poll(() => a.getByTestId('sync-state').textContent(), { timeout: 30_000 })
+      .toBe('Đã đồng bộ');
+
+    // Back in the queue, with what changed since it was returned.
+    await c.reload();
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(2);
+    await c.getByRole('link', { name: /Xem buổi hỗ trợ của Trần Văn An/ }).click();
+    const diff = c.getByRole('table', { name: 'Những ô đã sửa' });
+    await diff.waitFor();
+    expect(await diff.getByRole('row').count()).toBe(2); // the header and the residents
+    await c.getByText('Lịch sử (3 phiên bản)').click();
+    expect(await seriousViolations(c)).toEqual([]);
+    await c.getByRole('button', { name: 'Duyệt', exact: true }).click();
+    await c.getByText('Đã duyệt buổi hỗ trợ.').waitFor();
+  });
+});
