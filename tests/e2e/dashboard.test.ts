@@ -89,8 +89,23 @@ describe('the dashboard in the browser', () => {
       new RegExp(`^Thôn Đông,${before + 1},\\d+,\\d+,120,`),
     );
     await page.getByText('Đã tải bảng “Theo thôn, ấp”.', { exact: false }).waitFor();
+    // The same table as an Excel workbook: a ZIP whose sheet holds the hamlet's row.
+    const [book] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Tải Excel: Theo thôn, ấp' }).click(),
+    ]);
+    expect(book.suggestedFilename()).toMatch(/^sotay-hamlets-\d{4}-\d{2}\.xlsx$/);
+    const bytes = readFileSync(await book.path());
+    expect(bytes.subarray(0, 2).toString()).toBe('PK');
+    const sheet = bytes.toString('utf8');
+    expect(sheet).toContain('<t xml:space="preserve">Thôn Đông</t></is></c>');
+    expect(sheet).toContain(`<v>${before + 1}</v>`);
 
     await page.getByRole('link', { name: 'Nhật ký' }).click();
+    await page
+      .getByText(/đã xuất bảng theo thôn \(XLSX, period=\d{4}-\d{2}\)/)
+      .first()
+      .waitFor();
     await page
       .getByText(/đã xuất bảng theo thôn \(CSV, period=\d{4}-\d{2}\)/)
       .first()

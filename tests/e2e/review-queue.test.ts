@@ -4,6 +4,7 @@
  * the other 50 of the queue with one bulk approval, and sees the returned
  * one come back fixed, with what the volunteer changed and the history.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeLogContent, makeMutation } from '../helpers/server.ts';
 import { uuidv4 } from '../../src/shared/ids.ts';
@@ -122,5 +123,24 @@ describe('the review queue in the browser', () => {
     expect(await seriousViolations(c)).toEqual([]);
     await c.getByRole('button', { name: 'Duyệt', exact: true }).click();
     await c.getByText('Đã duyệt buổi hỗ trợ.').waitFor();
+
+    // The whole list of a filter as CSV: Bình's 50 of Thôn Tây, in Vietnamese.
+    await c.getByRole('link', { name: 'Quay lại' }).click();
+    await c.getByLabel('Trạng thái').selectOption({ label: 'Tất cả' });
+    await c.getByLabel('Thôn/ấp').selectOption({ label: 'Thôn Tây' });
+    await expect.poll(() => rows.count()).toBe(51);
+    const [file] = await Promise.all([
+      c.waitForEvent('download'),
+      c.getByRole('button', { name: 'Tải danh sách CSV' }).click(),
+    ]);
+    const text = readFileSync(await file.path(), 'utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    const lines = text.slice(1).trimEnd().split('\r\n');
+    expect(lines[0]!.startsWith('Ngày hỗ trợ,Tổ viên,Thôn/ấp,')).toBe(true);
+    expect(lines).toHaveLength(51);
+    expect(lines.slice(1).every((l) => /^\d{2}\/\d{2}\/\d{4},Lê Thị Bình,Thôn Tây,/.test(l))).toBe(
+      true,
+    );
+    await c.getByText('Đã tải 50 buổi hỗ trợ theo bộ lọc.', { exact: false }).waitFor();
   });
 });

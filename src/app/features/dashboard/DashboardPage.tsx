@@ -21,7 +21,8 @@ import { ApiValidationError } from '../../../sync/errors.ts';
 import { api } from '../../api.ts';
 import { StaffNav } from '../../components/StaffNav.tsx';
 import { loadSkills, localized, skills } from '../../content.ts';
-import { downloadCsv, type Cell } from '../../export/csv.ts';
+import type { Cell } from '../../export/csv.ts';
+import { saveTable } from '../../export/save.ts';
 import { formatIsoDate } from '../../format.ts';
 import { session } from '../../session.ts';
 import { useLater } from '../../use-later.ts';
@@ -78,15 +79,21 @@ export function DashboardPage() {
     return s ? localized(s.title, lng) : id;
   };
 
-  async function exportTable(table: DataTable) {
+  async function exportTable(table: DataTable, format: 'csv' | 'xlsx') {
     setNotice(null);
     try {
       await api.recordExport({
         table: table.key,
-        format: 'csv',
+        format,
         scope: `period=${period}${hamletId ? `&hamlet=${hamletId}` : ''}`,
       });
-      downloadCsv(`sotay-${table.key}-${period}.csv`, table.headers, table.rows);
+      await saveTable(
+        `sotay-${table.key}-${period}`,
+        table.caption,
+        table.headers,
+        table.rows,
+        format,
+      );
       setNotice(t('dashboard.exported', { what: table.caption }));
     } catch {
       setNotice(t('dashboard.exportFailed'));
@@ -249,9 +256,22 @@ export function DashboardPage() {
                   </tbody>
                 </table>
               </div>
-              <button type="button" class="btn small" onClick={() => void exportTable(table)}>
-                {t('dashboard.exportCsv', { what: table.caption })}
-              </button>
+              <div class="actions">
+                <button
+                  type="button"
+                  class="btn small"
+                  onClick={() => void exportTable(table, 'csv')}
+                >
+                  {t('dashboard.exportCsv', { what: table.caption })}
+                </button>
+                <button
+                  type="button"
+                  class="btn small"
+                  onClick={() => void exportTable(table, 'xlsx')}
+                >
+                  {t('dashboard.exportXlsx', { what: table.caption })}
+                </button>
+              </div>
             </section>
           ))}
           {canManageTeam(user.role) && user.role !== 'team_lead' && (

@@ -13,11 +13,15 @@ import { LOG_STATUSES } from '../../../shared/schemas/log.ts';
 import { useTranslation } from '../../use-translation.ts';
 import { StaffNav } from '../../components/StaffNav.tsx';
 import { api } from '../../api.ts';
-import { formatIsoDate } from '../../format.ts';
+import { formatIsoDate, todayIso } from '../../format.ts';
+import { saveTable } from '../../export/save.ts';
 import { ReviewBadge } from '../../components/StatusBadge.tsx';
 import { loadSkills, localized, skills } from '../../content.ts';
 
 type StatusFilter = LogStatus | 'to_review' | 'all';
+
+/** The most sessions one export of the list holds (narrow the filter for more). */
+const EXPORT_MAX = 5000;
 
 interface Filters {
   hamletId: string;
@@ -127,6 +131,75 @@ export function ReviewList() {
       else next.delete(id);
       return next;
     });
+
+  const [exportNote, setExportNote] = useState<string | null>(null);
+  /** Every session of the filter (up to EXPORT_MAX), saved as CSV or XLSX after the audit row. */
+  async function exportList(format: 'csv' | 'xlsx') {
+    setExportNote(null);
+    try {
+      const all: LogRecord[] = [];
+      let next: string | undefined;
+      do {
+        const page = await api.listReviewLogs({ ...params(filters), limit: 200, cursor: next });
+        all.push(...page.items);
+        next = page.nextCursor ?? undefined;
+      } while (next && all.length < EXPORT_MAX);
+      const rows = all.slice(0, EXPORT_MAX);
+      const scope = Object.entries(params(filters))
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => (k === 'q' ? 'q' : `${k}=${String(v)}`))
+        .join('&')
+        .replace(/[^\w\-=&:,. ]/g, '');
+      await api.recordExport({ table: 'review_list', format, scope });
+      const name = (id: string) => dir?.hamlets.find((h) => h.id === id)?.name ?? id;
+      const skillTitle = (id: string) => {
+        const k = skills.value?.find((x) => x.id === id);
+        return k ? localized(k.title, lng) : id;
+      };
+      await saveTable(
+        `sotay-buoi-ho-tro-${todayIso()}`,
+        t('review.title'),
+        [
+          t('fields.activityDate'),
+          t('review.volunteer'),
+          t('fields.hamletId'),
+          t('fields.kind'),
+          t('fields.residents.under30'),
+          t('fields.residents.from30to59'),
+          t('fields.residents.over60'),
+          t('fields.language'),
+          t('fields.skills'),
+          t('fields.outcome'),
+          t('fields.reason'),
+          t('fields.householdCode'),
+          t('fields.statusFilter'),
+        ],
+        rows.map((l) => [
+          formatIsoDate(l.activityDate),
+          l.authorName,
+          name(l.hamletId),
+          t(`kind.${l.kind}`),
+          l.residents.under30,
+          l.residents.from30to59,
+          l.residents.over60,
+          t(`language.${l.language}`),
+          l.skills.map((k) => skillTitle(k.skillId)).join('; '),
+          t(`outcome.${l.outcome}`),
+          l.reason ? t(`reason.${l.reason}`) : null,
+          l.householdCode ?? null,
+          t(`status.${l.status}`),
+        ]),
+        format,
+      );
+      setExportNote(
+        all.length > EXPORT_MAX
+          ? t('review.exportLimit', { count: EXPORT_MAX })
+          : t('review.exported', { count: rows.length }),
+      );
+    } catch {
+      setExportNote(t('review.exportFailed'));
+    }
+  }
 
   /** Approves each selected session at the version shown; a changed one is left for a look. */
   async function approveSelected() {
@@ -268,6 +341,19 @@ export function ReviewList() {
           </button>
         </div>
       </form>
+      <div class="actions">
+        <button type="button" class="btn small" onClick={() => void exportList('csv')}>
+          {t('review.exportCsv')}
+        </button>
+        <button type="button" class="btn small" onClick={() => void exportList('xlsx')}>
+          {t('review.exportXlsx')}
+        </button>
+      </div>
+      {exportNote && (
+        <p class="banner info" role="status">
+          {exportNote}
+        </p>
+      )}
       {bulkResult && (
         <p class="banner ok" role="status">
           {bulkResult}
