@@ -37,9 +37,11 @@ import {
 } from '../shared/schemas/review.ts';
 import {
   dashboardSchema,
+  hamletProgressSchema,
   targetsResponseSchema,
   type Dashboard,
   type ExportRecord,
+  type HamletProgress,
   type HamletTargets,
   type TargetsResponse,
 } from '../shared/schemas/dashboard.ts';
@@ -148,6 +150,8 @@ export interface ApiClient {
   /** The dashboard of a period (`2026-11`, `2026-Q4`, `2026`); a hamlet of one's commune, or all. */
   dashboard(period: string, hamletId?: string): Promise<Dashboard>;
   listTargets(period: string): Promise<TargetsResponse>;
+  /** A field worker's own hamlet this month. */
+  hamletProgress(): Promise<HamletProgress>;
   /** @throws ApiValidationError (field problems) */
   saveTargets(input: HamletTargets): Promise<void>;
   /** Records an export in the audit log; call it before saving the file. */
@@ -406,6 +410,11 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
       if (hamletId) q.set('hamletId', hamletId);
       const answer = await expectOk(call('GET', `/api/commune/dashboard?${q.toString()}`));
       return parseOrThrow(dashboardSchema, answer, 'dashboard');
+    },
+
+    async hamletProgress() {
+      const answer = await expectOk(call('GET', '/api/commune/progress'));
+      return parseOrThrow(hamletProgressSchema, answer, 'progress');
     },
 
     async listTargets(period) {

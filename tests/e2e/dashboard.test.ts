@@ -8,7 +8,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './driver.ts';
-import { openPhone, startServer, type Phone, type RunningServer } from './harness.ts';
+import {
+  openPhone,
+  startServer,
+  waitForServiceWorker,
+  type Phone,
+  type RunningServer,
+} from './harness.ts';
 import { recordSession, signIn } from './person.ts';
 
 let server: RunningServer;
@@ -68,6 +74,16 @@ describe('the dashboard in the browser', () => {
     await expect
       .poll(() => phone.page.getByTestId('sync-state').textContent(), { timeout: 30_000 })
       .toBe('Đã đồng bộ');
+
+    // The volunteer's home shows the hamlet's progress, and keeps it offline.
+    await phone.page.getByText(`Lượt hỗ trợ: ${before + 1}/${before + 5}`).waitFor();
+    await waitForServiceWorker(phone.page);
+    await phone.context.setOffline(true);
+    await phone.page.reload();
+    await phone.page.getByRole('heading', { name: /^Thôn Đông tháng \d+\/\d{4}$/ }).waitFor();
+    await phone.page.getByText(`Lượt hỗ trợ: ${before + 1}/${before + 5}`).waitFor();
+    expect(await seriousViolations(phone.page)).toEqual([]);
+    await phone.context.setOffline(false);
 
     await page.reload();
     await page.getByText(`Lượt hỗ trợ: ${before + 1}/${before + 5}`).waitFor();

@@ -204,6 +204,19 @@ const POLICY: Record<string, Route> = {
     request: () => ({ path: '/api/commune/dashboard?period=2025' }),
     expect: reviewers('ok', 'ok'),
   },
+  'GET /api/commune/progress': {
+    // A field worker's own hamlet this month: counts only, never a session.
+    request: () => ({ path: '/api/commune/progress' }),
+    expect: {
+      ...everyone('denied'),
+      author: 'ok',
+      sameHamletVolunteer: 'ok',
+      otherHamletVolunteer: 'ok',
+      otherCommuneVolunteer: 'ok',
+      sameHamletTeamLead: 'ok',
+      otherHamletTeamLead: 'ok',
+    },
+  },
   'GET /api/commune/targets': {
     marker: () => '"hamletId":"tan-phu-dong"',
     request: () => ({ path: '/api/commune/targets?period=2025' }),

@@ -359,4 +359,51 @@ describe.each(availableBackends())('dashboard (%s)', (backend) => {
     const lead2 = await s.request('/api/commune/targets', { cookie: lead, json: {} });
     expect(lead2.status).toBe(403);
   });
+
+  it("gives a field worker their own hamlet's month, with its targets", async () => {
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    const month = today.slice(0, 7);
+    const phone = makeClient();
+    const mutation = await makeMutation({
+      seq: phone.nextSeq(),
+      payload: makeLogContent({ activityDate: today, hamletId: 'tan-phu-dong' }),
+    });
+    await s.request('/api/sync/push', {
+      cookie: cookies.get('tnv.an')!,
+      json: { clientId: phone.clientId, mutations: [mutation] },
+    });
+    await s.request('/api/commune/targets', {
+      cookie: coordinator,
+      json: {
+        hamletId: 'tan-phu-dong',
+        period: month,
+        households: 80,
+        adults: null,
+        targets: {
+          sessions: 10,
+          households_reached: null,
+          households_core5: null,
+          vneid_activations: null,
+          first_payments: null,
+        },
+      },
+    });
+    const an = await s.request('/api/commune/progress', { cookie: cookies.get('tnv.an')! });
+    const body = (await an.json()) as {
+      period: { key: string };
+      hamlet: { hamletId: string; sessions: number; households: number; targets: unknown[] };
+    };
+    expect(body.period.key).toBe(month);
+    expect(body.hamlet).toMatchObject({ hamletId: 'tan-phu-dong', households: 80 });
+    expect(body.hamlet.sessions).toBeGreaterThanOrEqual(1);
+    expect(body.hamlet.targets).toEqual([
+      { indicator: 'sessions', target: 10, achieved: body.hamlet.sessions },
+    ]);
+    // Bình of Thôn Tây sees his own hamlet, not Đông.
+    const binh = (await (
+      await s.request('/api/commune/progress', { cookie: cookies.get('tnv.binh')! })
+    ).json()) as { hamlet: { hamletId: string } };
+    expect(binh.hamlet.hamletId).toBe('tan-phu-tay');
+    expect((await s.request('/api/commune/progress', { cookie: coordinator })).status).toBe(403);
+  });
 });

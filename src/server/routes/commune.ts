@@ -113,6 +113,21 @@ export function communeRoutes(ctx: ServerContext) {
         return body ? c.json(body, 200) : notFound(c);
       },
     )
+    .get('/progress', requireRole(...FIELD_ROLES), async (c) => {
+      // A field worker's own hamlet this month (the phone keeps it for offline).
+      const user = c.get('user');
+      const today = dayInVietnam(ctx.now());
+      const period = parsePeriod(monthOf(today))!;
+      const d = await communeDashboard(
+        ctx.db,
+        user,
+        ctx.curriculum,
+        { period, hamletId: user.hamletId ?? undefined },
+        today,
+      );
+      const hamlet = d?.hamlets.find((h) => h.hamletId === user.hamletId) ?? null;
+      return c.json({ period: { key: period.key, from: period.from, to: period.to }, hamlet }, 200);
+    })
     .get('/targets', requireRole(...REVIEW_ROLES), validQuery(targetsQuerySchema), async (c) => {
       const key = c.req.valid('query').period ?? monthOf(dayInVietnam(ctx.now()));
       const period = parsePeriod(key);

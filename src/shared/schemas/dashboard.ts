@@ -161,3 +161,10 @@ export const exportRecordSchema = v.object({
   ),
 });
 export type ExportRecord = v.InferOutput<typeof exportRecordSchema>;
+
+/** GET /api/commune/progress: a field worker's own hamlet this month, for the phone to keep offline. */
+export const hamletProgressSchema = v.object({
+  period: v.object({ key: v.string(), from: v.string(), to: v.string() }),
+  hamlet: v.nullable(hamletFiguresSchema),
+});
+export type HamletProgress = v.InferOutput<typeof hamletProgressSchema>;

@@ -69,11 +69,9 @@ export function FieldHome() {
             const total = log.residents.under30 + log.residents.from30to59 + log.residents.over60;
             return (
               <li key={log.id} class="card">
-                <a
-                  class="card-link"
-                  href={`/field/log/${log.id}`}
-                  aria-label={t('field.openLog', { date: formatIsoDate(log.activityDate) })}
-                >
+                <a class="card-link" href={`/field/log/${log.id}`}>
+                  {/* Its name is what it shows, after "Mở buổi hỗ trợ ngày" (WCAG 2.5.3). */}
+                  <span class="visually-hidden">{t('field.openLog')} </span>
                   <span class="card-title">
                     {formatIsoDate(log.activityDate)} · {t(`kind.${log.kind}`)}
                   </span>

@@ -18,11 +18,14 @@ export function FieldHomeLater({ status }: { status: typeof syncStatus.value }) 
       ? import('../../components/StaffNav.tsx').then((m) => m.StaffNav)
       : Promise.resolve(() => null),
   );
+  // The hamlet's progress needs the API client: it comes a moment later still.
+  const Progress = useLater(() => import('./HamletProgress.tsx').then((m) => m.HamletProgress));
   return (
     <>
       {Nav && <Nav />}
       <StorageWarnings />
       <ReturnedBox status={status} />
+      {Progress && <Progress status={status} />}
       <PinSetup />
     </>
   );
