@@ -244,6 +244,10 @@ export function assembleDashboard(f: DashboardFacts): Dashboard {
     ? null
     : sum(f.hamlets.map((h) => h.households ?? 0));
   const householdsReached = sum(hamlets.map((h) => h.householdsReached));
+  // The commune's rate counts only the hamlets that have a denominator.
+  const reachedWhereCounted = sum(
+    hamlets.filter((h) => (h.households ?? 0) > 0).map((h) => h.householdsReached),
+  );
 
   const outcomeOf = (o: Outcome) =>
     sum(f.sessions.filter((g) => g.outcome === o).map((g) => g.sessions));
@@ -290,7 +294,7 @@ export function assembleDashboard(f: DashboardFacts): Dashboard {
       residents: sum(hamlets.map((h) => h.residents)),
       householdsReached,
       households,
-      coverage: coverage(householdsReached, households),
+      coverage: coverage(reachedWhereCounted, households),
       householdsCore5: sum(hamlets.map((h) => h.householdsCore5)),
     },
     hamlets,

@@ -86,22 +86,28 @@ export async function storeContacts(
           user.communeId,
         ],
       );
-      results.push(
-        rows.length === 1
-          ? { logId: item.logId, status: 'stored', deleteAfter }
-          : { logId: item.logId, status: 'refused' },
-      );
+      if (rows.length === 1) {
+        results.push({ logId: item.logId, status: 'stored', deleteAfter });
+        continue;
+      }
+      // No such session at all (a server restored from an older backup, say):
+      // the phone keeps the contact and sends it again once the session is back.
+      const known = await tx.query('select 1 from activity_log where id = $1::uuid', [item.logId]);
+      results.push({ logId: item.logId, status: known.length === 0 ? 'unknown' : 'refused' });
     }
     return { results };
   });
 }
 
-/** The commune's contacts; a team lead's hamlet's. Built after `params` holds nothing. */
+/**
+ * The commune's contacts; a team lead's: those of sessions held in their
+ * hamlet now (`l`, the session: its hamlet may have been corrected since).
+ */
 function contactScope(user: SessionUser, params: unknown[]): string {
   params.push(user.communeId);
   if (user.role !== 'team_lead') return `c.commune_id = $${params.length}`;
   params.push(user.hamletId ?? '');
-  return `c.commune_id = $${params.length - 1} and c.hamlet_id = $${params.length}`;
+  return `c.commune_id = $${params.length - 1} and l.hamlet_id = $${params.length}`;
 }
 
 /** The contacts in the user's scope, newest first (expired ones are deleted first). */
@@ -124,7 +130,7 @@ export async function listContacts(
     recorded_at: Date;
     delete_after: Date;
   }>(
-    `select c.log_id, c.hamlet_id, to_char(l.activity_date, 'YYYY-MM-DD') as activity_date,
+    `select c.log_id, l.hamlet_id, to_char(l.activity_date, 'YYYY-MM-DD') as activity_date,
             l.skills, c.name, c.phone, u.display_name as recorded_by_name,
             c.recorded_at, c.delete_after
        from follow_up_contact c
@@ -169,8 +175,8 @@ export async function deleteContact(
     const where = contactScope(user, params);
     params.push(logId);
     const rows = await tx.query<{ log_id: string }>(
-      `delete from follow_up_contact c
-        where ${where} and c.log_id = $${params.length}::uuid
+      `delete from follow_up_contact c using activity_log l
+        where l.id = c.log_id and ${where} and c.log_id = $${params.length}::uuid
         returning c.log_id`,
       params,
     );

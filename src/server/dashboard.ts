@@ -256,7 +256,7 @@ export async function listTargets(
   user: SessionUser,
   period: Period,
 ): Promise<TargetsResponse> {
-  const hamlets = (await scopedHamlets(db, user, hamletScope(user, undefined)))!;
+  const hamlets = (await scopedHamlets(db, user, hamletScope(user, undefined))) ?? [];
   const rows = await db.query<{ hamlet_id: string; indicator: TargetIndicator; target: Num }>(
     'select hamlet_id, indicator, target from hamlet_target where commune_id = $1 and period = $2',
     [user.communeId, period.key],

@@ -1,6 +1,6 @@
 /**
  * Follow-up contacts on the phone (docs/SECURITY.md "Follow-up contacts").
- * Owns: `getContact`, `takeContactsToSend`, `applyContactResults`. They are
+ * Owns: `getContact`, `takeContactsToSend`, `applyContactResults`, `dropOrphanContacts`. They are
  * written with their log by `saveLog` and removed with it by `deleteLog`
  * (log-repo.ts), in the log's transaction.
  *
@@ -20,6 +20,30 @@ export async function getContact(db: UserDb, logId: string): Promise<LocalContac
 }
 
 export type ContactToSend = Extract<LocalContact, { state: 'pending' }>;
+
+/**
+ * Deletes the contacts whose session is no longer on the phone, or is
+ * deleted there (by the volunteer, or by the server: a pull brought the
+ * tombstone). Nobody may hold them, and nothing would ever send them.
+ * @returns how many
+ */
+export async function dropOrphanContacts(db: UserDb): Promise<number> {
+  const tx = db.transaction(['contacts', 'logs'], 'readwrite', { durability: 'strict' });
+  void tx.done.catch(ignore);
+  const logs = tx.objectStore('logs');
+  let dropped = 0;
+  let cursor = await tx.objectStore('contacts').openCursor();
+  while (cursor) {
+    const log = await logs.get(cursor.value.logId);
+    if (!log || log.deleted) {
+      await cursor.delete();
+      dropped++;
+    }
+    cursor = await cursor.continue();
+  }
+  await tx.done;
+  return dropped;
+}
 
 /**
  * Pending contacts whose log the server has acknowledged (a known server
@@ -72,6 +96,8 @@ export async function applyContactResults(
       });
     } else if (r.status === 'refused') {
       await tx.store.delete(r.logId);
+    } else if (r.status === 'unknown') {
+      // Kept as it is: sent again once the session is on the (restored) server.
     } else {
       await tx.store.put({ ...current, problems: r.problems ?? [] });
     }

@@ -36,7 +36,12 @@ export type {
 } from './export.ts';
 export { listAttention, listAttentionFor, dismissAttention } from './attention.ts';
 export { getClientId, getCheckpoint, getMeta, setMeta } from './meta.ts';
-export { getContact, takeContactsToSend, applyContactResults } from './contacts.ts';
+export {
+  getContact,
+  takeContactsToSend,
+  applyContactResults,
+  dropOrphanContacts,
+} from './contacts.ts';
 export type { ContactToSend } from './contacts.ts';
 export { SYNC_STATES } from './types.ts';
 export type {

@@ -32,6 +32,7 @@ import {
 import { MAX_CONTACTS_PER_PUSH } from '../shared/schemas/contact.ts';
 import {
   applyContactResults,
+  dropOrphanContacts,
   applyPullPage,
   applyPushResults,
   getCheckpoint,
@@ -414,6 +415,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
    * reported and leaves them queued: it must not stop the pull.
    */
   async function sendContacts(signal: AbortSignal): Promise<void> {
+    await dropOrphanContacts(db);
     for (;;) {
       checkAborted(signal);
       const batch = await takeContactsToSend(db, MAX_CONTACTS_PER_PUSH);

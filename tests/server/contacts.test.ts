@@ -8,12 +8,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CONTACT_RETENTION_DAYS } from '../../src/shared/schemas/contact.ts';
 import type { PushResponse } from '../../src/shared/protocol.ts';
+import { ensureUser } from '../../src/server/users.ts';
 import {
   availableBackends,
   createTestServer,
   makeClient,
   makeLogContent,
   makeMutation,
+  TEST_PASSWORD,
   type TestServer,
 } from '../helpers/server.ts';
 
@@ -103,14 +105,14 @@ describe.each(availableBackends())('follow-up contacts (%s)', (backend) => {
     expect((await list(coordinator)).filter((c) => c.logId === logId)).toEqual([]);
   });
 
-  it("refuses a contact for someone else's session or one that does not exist, and stores nothing", async () => {
+  it("refuses a contact for someone else's session, and stores nothing for one that does not exist", async () => {
     const logId = await anLog();
     const res = await send(binh, [
       { logId, contact: consented('Người lạ') },
       { logId: '0190a5f0-0000-7000-8000-000000000000', contact: consented('Không có') },
     ]);
     const body = (await res.json()) as { results: { status: string }[] };
-    expect(body.results.map((r) => r.status)).toEqual(['refused', 'refused']);
+    expect(body.results.map((r) => r.status)).toEqual(['refused', 'unknown']);
     expect((await list(coordinator)).map((c) => c.name)).not.toContain('Người lạ');
   });
 
@@ -182,5 +184,48 @@ describe.each(availableBackends())('follow-up contacts (%s)', (backend) => {
     // And a contact for the deleted session is refused.
     const again = await send(an, [{ logId, contact: consented('Chú Tám') }]);
     expect(await again.json()).toMatchObject({ results: [{ status: 'refused' }] });
+  });
+
+  it('answers unknown for a session the server never had, so the phone keeps the contact', async () => {
+    const res = await send(an, [
+      { logId: '0190a5f0-0000-7000-8000-00000000abcd', contact: consented('Bác Mười') },
+    ]);
+    expect(await res.json()).toMatchObject({ results: [{ status: 'unknown' }] });
+  });
+
+  it("follows the session's hamlet: after it moves, the new hamlet's team lead sees the contact, the old one's does not", async () => {
+    for (const [username, hamletId] of [
+      ['totruong.dong', 'tan-phu-dong'],
+      ['totruong.tay', 'tan-phu-tay'],
+    ] as const) {
+      await ensureUser(s.db, {
+        username,
+        password: TEST_PASSWORD,
+        displayName: username,
+        role: 'team_lead',
+        communeId: 'tan-phu',
+        hamletId,
+      });
+    }
+    const logId = await anLog('buổi sẽ đổi thôn');
+    await send(an, [{ logId, contact: consented('Bà Chín') }]);
+    const move = await makeMutation({
+      seq: phone.nextSeq(),
+      name: 'log.update',
+      entityId: logId,
+      baseVersion: 1,
+      payload: makeLogContent({ notes: 'buổi sẽ đổi thôn', hamletId: 'tan-phu-tay' }),
+    });
+    await s.request('/api/sync/push', {
+      cookie: an,
+      json: { clientId: phone.clientId, mutations: [move] },
+    });
+    const dong = await s.login('totruong.dong');
+    const tay = await s.login('totruong.tay');
+    expect((await list(dong)).map((c) => c.logId)).not.toContain(logId);
+    expect((await list(tay)).map((c) => c.logId)).toContain(logId);
+    const path = `/api/commune/contacts/${logId}/delete`;
+    expect((await s.request(path, { cookie: dong, json: {} })).status).toBe(404);
+    expect((await s.request(path, { cookie: tay, json: {} })).status).toBe(200);
   });
 });

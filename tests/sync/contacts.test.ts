@@ -160,4 +160,28 @@ describe('follow-up contacts on the phone', () => {
     expect(await serverContacts()).toHaveLength(1);
     db.close();
   });
+
+  it('drops a waiting contact once its session is gone from the server (a pulled tombstone)', async () => {
+    const { net, user, db, engine } = await device(server);
+    const log = await saveLog(db, { content: makeContent(), userId: user.id });
+    expect(await engine.syncNow()).toMatchObject({ status: 'ok' });
+    // The contact waits (offline), then the coordinator's side deletes the session.
+    net.offline = true;
+    await saveLog(db, { id: log.id, content: makeContent(), contact: contact(), userId: user.id });
+    await server.db.query(
+      'update activity_log set deleted_at = now(), version = version + 1 where id = $1',
+      [log.id],
+    );
+    await server.db.query(
+      `update activity_log set seq = (select seq + 1 from commune_clock where commune_id = 'tan-phu') where id = $1`,
+      [log.id],
+    );
+    await server.db.query(`update commune_clock set seq = seq + 1 where commune_id = 'tan-phu'`);
+    net.offline = false;
+    expect(await engine.syncNow()).toMatchObject({ status: 'ok' });
+    await engine.syncNow();
+    expect(await getContact(db, log.id)).toBeUndefined();
+    expect(await serverContacts()).toEqual([]);
+    db.close();
+  });
 });

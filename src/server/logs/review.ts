@@ -94,18 +94,28 @@ export function reviewScope(user: SessionUser, params: unknown[]): string {
 }
 
 /**
- * Every Vietnamese letter with a mark (both cases), and what `foldText`
- * makes of it: SQL `translate` with these folds stored text the way the
- * search words are folded, on PGlite and PostgreSQL alike (no `unaccent`).
+ * Every Latin letter `foldText` changes (Vietnamese with its marks, and the
+ * ñ, č, ŏ… of Ê Đê, Jrai, Bahnar), upper and lower case, and what it makes
+ * of each; then the combining marks, which `translate` deletes (no
+ * counterpart). SQL `translate` with these folds stored text as the search
+ * words are folded, on PGlite and PostgreSQL alike (no `unaccent`), and
+ * whatever the database's locale does with `lower()` outside ASCII.
  */
-const FOLD_FROM = [
-  ...'àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ',
-].flatMap((c) => [c, c.toUpperCase()]);
-const FOLD_TO = FOLD_FROM.map((c) => foldText(c)).join('');
+const LETTERS: string[] = [];
+for (let cp = 0xc0; cp <= 0x24f; cp++) LETTERS.push(String.fromCodePoint(cp));
+for (let cp = 0x1e00; cp <= 0x1eff; cp++) LETTERS.push(String.fromCodePoint(cp));
+const FOLDED = LETTERS.filter((c) => {
+  const f = foldText(c);
+  return f.length === 1 && f !== c;
+});
+const FOLD_FROM =
+  FOLDED.join('') +
+  Array.from({ length: 0x70 }, (_, i) => String.fromCodePoint(0x300 + i)).join('');
+const FOLD_TO = FOLDED.map((c) => foldText(c)).join('');
 
 /** The SQL that folds `expr` as foldText does (marks, đ, case). */
 function foldSql(expr: string): string {
-  return `lower(translate(${expr}, '${FOLD_FROM.join('')}', '${FOLD_TO}'))`;
+  return `lower(translate(${expr}, '${FOLD_FROM}', '${FOLD_TO}'))`;
 }
 
 /** At most 5 folded words of a search. */

@@ -87,8 +87,10 @@ export type ContactPush = v.InferOutput<typeof contactPushSchema>;
  * - `refused`: no session of this user has that id (gone, deleted, or someone else's):
  *   the phone drops the contact, since nobody may hold it.
  * - `invalid`: the contact fails the server's rules (`problems`); the phone keeps it for an edit.
+ * - `unknown`: the server has no session of that id at all (it was restored from an
+ *   older backup): the phone keeps the contact and sends it again after the session.
  */
-export const CONTACT_RESULTS = ['stored', 'refused', 'invalid'] as const;
+export const CONTACT_RESULTS = ['stored', 'refused', 'invalid', 'unknown'] as const;
 export const contactPushResponseSchema = v.object({
   results: v.array(
     v.object({

@@ -69,6 +69,7 @@ export const dashboardSchema = v.object({
     residents: count,
     householdsReached: count,
     households: v.nullable(count),
+    /** Households reached ÷ households, over the hamlets with a denominator only. */
     coverage: ratio,
     householdsCore5: count,
   }),
@@ -91,6 +92,11 @@ export const dashboardSchema = v.object({
   kinds: v.array(v.object({ kind: v.picklist(SESSION_KINDS), sessions: count, residents: count })),
   /** Why sessions were not possible (outcome `not_possible`). */
   reasons: v.array(v.object({ reason: v.picklist(NOT_DONE_REASONS), sessions: count })),
+  /**
+   * Field workers in scope; active: a session in the 30 days up to the period's
+   * end; sessionsPerActive: the period's sessions per active worker (over a
+   * quarter or a year, more than one month's work each).
+   */
   volunteers: v.object({ total: count, active: count, sessionsPerActive: ratio }),
   targets: v.array(targetProgressSchema),
 });

@@ -221,6 +221,19 @@ describe('assembleDashboard', () => {
     expect(d.targets).toEqual(d.hamlets[0]!.targets);
   });
 
+  it("leaves a hamlet without a denominator out of the commune's rate", () => {
+    const d = assembleDashboard(
+      facts({
+        householdsReached: new Map([
+          ['dong', 4],
+          ['tay', 150],
+        ]),
+      }),
+    );
+    expect(d.totals.householdsReached).toBe(154);
+    expect(d.totals.coverage).toBe(4 / 200);
+  });
+
   it('has no households total and no rate when no hamlet has a denominator', () => {
     const d = assembleDashboard(
       facts({ hamlets: [{ id: 'dong', name: 'Thôn Đông', households: null, adults: null }] }),
