@@ -471,6 +471,16 @@ describe.each(availableBackends())('fuzzing the write routes (%s)', (backend) =>
     ).toEqual([]);
     const inProvince = communes.map((c) => `${c.province}/${foldText(c.name)}`);
     expect(inProvince.length).toBe(new Set(inProvince).size);
+    // One valid contact and one valid set of targets besides whatever the
+    // fuzzing stored, so the checks below always have rows to read.
+    for (const route of ['POST /api/sync/contacts', 'POST /api/commune/targets']) {
+      const spec = WRITE_ROUTES[route]!;
+      const res = await s.request(route.split(' ')[1]!, {
+        json: await spec.valid({ logId }),
+        cookie: cookies.get(spec.as!)!,
+      });
+      expect(res.status, route).toBe(200);
+    }
     // Every follow-up contact is one An attached to his own live log, with a
     // name and a phone as the schema allows (the route was sent thousands of
     // bodies; the valid ones stored one).
