@@ -33,12 +33,12 @@ function unzipStored(bytes: Uint8Array): Map<string, string> {
   return out;
 }
 
-/** The sheet's cells as rows of text, read from its XML. */
+/** The sheet's cells as rows of text, read from its XML (any character, U+2028 too, inside a cell). */
 function cells(sheet: string): string[][] {
-  return [...sheet.matchAll(/<row r="\d+">(.*?)<\/row>/g)].map((m) =>
+  return [...sheet.matchAll(/<row r="\d+">([\s\S]*?)<\/row>/g)].map((m) =>
     [
       ...m[1]!.matchAll(
-        /<c r="[A-Z]+\d+"[^>]*>(?:<v>(.*?)<\/v>|<is><t[^>]*>(.*?)<\/t><\/is>)<\/c>/g,
+        /<c r="[A-Z]+\d+"[^>]*>(?:<v>([\s\S]*?)<\/v>|<is><t[^>]*>([\s\S]*?)<\/t><\/is>)<\/c>/g,
       ),
     ].map((c) =>
       (c[1] ?? c[2] ?? '')
@@ -58,6 +58,7 @@ describe('xlsxBytes', () => {
       [
         ['Thôn Đông', 12, 'Bà Ánh <72 tuổi> & "con"'],
         ['Ấp Bình An', 0, '=1+1'],
+        ['dòng\u2028mới', -3, 'a\tb'],
       ],
     );
     const files = unzipStored(bytes);
@@ -74,6 +75,7 @@ describe('xlsxBytes', () => {
       ['Thôn/ấp', 'Số buổi', 'Ghi chú'],
       ['Thôn Đông', '12', 'Bà Ánh <72 tuổi> & "con"'],
       ['Ấp Bình An', '0', '=1+1'],
+      ['dòng\u2028mới', '-3', 'a\tb'],
     ]);
     // 12 is a number cell; "=1+1" is text, never a formula.
     expect(sheet).toContain('<c r="B2"><v>12</v></c>');
