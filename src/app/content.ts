@@ -47,3 +47,9 @@ export function loadSkills(): Promise<Skill[]> {
 export function localized(text: { vi: string; en: string }, lng: string): string {
   return lng === 'en' ? text.en : text.vi;
 }
+
+/** A skill's title in `lng`, from the loaded curriculum; its id until that is loaded. */
+export function skillTitle(id: string, lng: string): string {
+  const s = skills.value?.find((x) => x.id === id);
+  return s ? localized(s.title, lng) : id;
+}

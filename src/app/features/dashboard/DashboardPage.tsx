@@ -20,7 +20,7 @@ import { canManageTeam } from '../../../shared/permissions.ts';
 import { ApiValidationError } from '../../../sync/errors.ts';
 import { api } from '../../api.ts';
 import { StaffNav } from '../../components/StaffNav.tsx';
-import { loadSkills, localized, skills } from '../../content.ts';
+import { loadSkills, skillTitle } from '../../content.ts';
 import type { Cell } from '../../export/csv.ts';
 import { saveTable } from '../../export/save.ts';
 import { formatIsoDate } from '../../format.ts';
@@ -74,10 +74,7 @@ export function DashboardPage() {
 
   if (!user) return null;
   const periodLabel = choices.find((c) => c.key === period)?.label ?? period;
-  const skillName = (id: string) => {
-    const s = skills.value?.find((x) => x.id === id);
-    return s ? localized(s.title, lng) : id;
-  };
+  const skillName = (id: string) => skillTitle(id, lng);
 
   async function exportTable(table: DataTable, format: 'csv' | 'xlsx') {
     setNotice(null);

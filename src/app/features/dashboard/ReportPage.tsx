@@ -18,7 +18,7 @@ import {
 import type { Dashboard } from '../../../shared/schemas/dashboard.ts';
 import { api } from '../../api.ts';
 import { StaffNav } from '../../components/StaffNav.tsx';
-import { loadSkills, localized, skills } from '../../content.ts';
+import { loadSkills, skillTitle } from '../../content.ts';
 import { formatIsoDate } from '../../format.ts';
 import { session } from '../../session.ts';
 import { useTranslation } from '../../use-translation.ts';
@@ -58,10 +58,7 @@ export function ReportPage() {
 
   if (!user) return null;
   const label = choices.find((c) => c.key === period)?.label ?? period;
-  const skillName = (id: string) => {
-    const s = skills.value?.find((x) => x.id === id);
-    return s ? localized(s.title, lng) : id;
-  };
+  const skillName = (id: string) => skillTitle(id, lng);
   const completedOf = (id: string) => data?.skills.find((s) => s.skillId === id)?.completed ?? 0;
 
   async function print() {

@@ -16,7 +16,7 @@ import { api } from '../../api.ts';
 import { formatIsoDate, todayIso } from '../../format.ts';
 import { saveTable } from '../../export/save.ts';
 import { ReviewBadge } from '../../components/StatusBadge.tsx';
-import { loadSkills, localized, skills } from '../../content.ts';
+import { loadSkills, localized, skills, skillTitle } from '../../content.ts';
 
 type StatusFilter = LogStatus | 'to_review' | 'all';
 
@@ -152,10 +152,6 @@ export function ReviewList() {
         .replace(/[^\w\-=&:,. ]/g, '');
       await api.recordExport({ table: 'review_list', format, scope });
       const name = (id: string) => dir?.hamlets.find((h) => h.id === id)?.name ?? id;
-      const skillTitle = (id: string) => {
-        const k = skills.value?.find((x) => x.id === id);
-        return k ? localized(k.title, lng) : id;
-      };
       await saveTable(
         `sotay-buoi-ho-tro-${todayIso()}`,
         t('review.title'),
@@ -183,7 +179,7 @@ export function ReviewList() {
           l.residents.from30to59,
           l.residents.over60,
           t(`language.${l.language}`),
-          l.skills.map((k) => skillTitle(k.skillId)).join('; '),
+          l.skills.map((k) => skillTitle(k.skillId, lng)).join('; '),
           t(`outcome.${l.outcome}`),
           l.reason ? t(`reason.${l.reason}`) : null,
           l.householdCode ?? null,
