@@ -3,8 +3,8 @@
  * the app) and storage that is nearly full, from `getStorageHealth()` on the
  * real storage module; `navigator.storage` is the only thing stubbed.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, render, screen, within } from '@testing-library/preact';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { LocationProvider } from 'preact-iso';
 import { openUserDb, saveLog, type UserDb } from '../../../../src/storage/index.ts';
 import { makeContent } from '../../../helpers/log-builders.ts';
@@ -101,7 +101,8 @@ describe('FieldHome list', () => {
 
     fireEvent.click(screen.getByRole('button', { name: 'Xem thêm' }));
 
-    await vi.waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(55));
+    // testing-library's waitFor (10 s under npm test, app-setup.ts), not vi.waitFor's 1 s.
+    await waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(55));
     expect(screen.queryByRole('button', { name: 'Xem thêm' })).toBeNull();
   });
 });
