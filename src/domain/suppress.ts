@@ -21,12 +21,19 @@ export function suppressCount(n: number): Shown {
 /**
  * Suppresses the cells of a breakdown whose total is shown.
  * @param cells the counts, keyed by category
+ * @param totalShown false when the cells' total is itself hidden (a cell of another breakdown)
  * @returns the same keys, small cells (and, where one alone would be hidden, a second) as null
  */
-export function suppressBreakdown<K extends string>(cells: Record<K, number>): Record<K, Shown> {
+export function suppressBreakdown<K extends string>(
+  cells: Record<K, number>,
+  totalShown = true,
+): Record<K, Shown> {
   const keys = Object.keys(cells) as K[];
   const hidden = new Set(keys.filter((k) => suppressCount(cells[k]) === null));
-  if (hidden.size === 1) {
+  // With its total shown, one hidden cell is the total minus the others; with
+  // the total hidden (as another breakdown's second cell), no cell hidden
+  // would give that total away as the sum of the cells.
+  if (hidden.size === (totalShown ? 1 : 0)) {
     const next = keys
       .filter((k) => !hidden.has(k) && cells[k] > 0)
       .sort((a, b) => cells[a] - cells[b] || a.localeCompare(b))[0];
@@ -36,4 +43,15 @@ export function suppressBreakdown<K extends string>(cells: Record<K, number>): R
     K,
     Shown
   >;
+}
+
+/**
+ * A count that is part of a shown whole (approved sessions of all the
+ * sessions): hidden when it is small, and when the rest (whole − part) is,
+ * since subtracting would give the rest away.
+ */
+export function suppressPart(part: number, whole: Shown): Shown {
+  if (suppressCount(part) === null) return null;
+  if (whole !== null && suppressCount(whole - part) === null) return null;
+  return part;
 }

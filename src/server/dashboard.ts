@@ -14,8 +14,6 @@ import {
   parsePeriod,
   type DashboardFacts,
   type Period,
-  type SessionGroup,
-  type SkillGroup,
 } from '../domain/indicators.ts';
 import type {
   Dashboard,
@@ -36,7 +34,6 @@ import { recordAudit } from './audit.ts';
 import type { SessionUser } from './auth/session.ts';
 import type { Curriculum } from './curriculum.ts';
 import type { Db, Queryable } from './db/index.ts';
-import { communeHamlets } from './users.ts';
 
 type Num = number | string;
 
@@ -46,48 +43,69 @@ function hamletScope(user: SessionUser, asked: string | undefined): string | nul
   return asked ?? null;
 }
 
+/** A hamlet in scope with its denominators, and the commune it belongs to. */
+type ScopedHamlet = DashboardFacts['hamlets'][number] & { communeId: string };
+
+/** The hamlets of the communes (in their display order), with their denominators. */
+async function hamletsOf(db: Queryable, communeIds: readonly string[]): Promise<ScopedHamlet[]> {
+  const rows = await db.query<{
+    id: string;
+    name: string;
+    commune_id: string;
+    households: Num | null;
+    adults: Num | null;
+  }>(
+    `select h.id, h.name, h.commune_id, d.households, d.adults
+       from hamlet h left join hamlet_denominator d on d.hamlet_id = h.id
+      where h.commune_id = any($1::text[])
+      order by h.commune_id, h.sort_order, h.name, h.id`,
+    [communeIds],
+  );
+  const n = (x: Num | null) => (x === null ? null : Number(x));
+  return rows.map((h) => ({
+    id: h.id,
+    name: h.name,
+    communeId: h.commune_id,
+    households: n(h.households),
+    adults: n(h.adults),
+  }));
+}
+
 /** The hamlets in scope, with their denominators; null when the asked hamlet is not the user's. */
 async function scopedHamlets(
   db: Queryable,
   user: SessionUser,
   hamletId: string | null,
-): Promise<DashboardFacts['hamlets'] | null> {
-  const all = await communeHamlets(db, user.communeId);
+): Promise<ScopedHamlet[] | null> {
+  const all = await hamletsOf(db, [user.communeId]);
   const hamlets = hamletId === null ? all : all.filter((h) => h.id === hamletId);
   if (hamletId !== null && hamlets.length === 0) return null;
-  const dens = await db.query<{ hamlet_id: string; households: Num | null; adults: Num | null }>(
-    'select hamlet_id, households, adults from hamlet_denominator where commune_id = $1',
-    [user.communeId],
-  );
-  const byHamlet = new Map(dens.map((d) => [d.hamlet_id, d]));
-  const n = (x: Num | null | undefined) => (x === null || x === undefined ? null : Number(x));
-  return hamlets.map((h) => ({
-    id: h.id,
-    name: h.name,
-    households: n(byHamlet.get(h.id)?.households),
-    adults: n(byHamlet.get(h.id)?.adults),
-  }));
+  return hamlets;
 }
 
-/**
- * The dashboard of the user's commune (a team lead: their hamlet) for a
- * period. @returns null when `hamletId` is not a hamlet the user may see
- */
-export async function communeDashboard(
-  db: Queryable,
-  user: SessionUser,
-  curriculum: Curriculum,
-  q: { period: Period; hamletId?: string | undefined },
-  today: string,
-): Promise<Dashboard | null> {
-  const hamletId = hamletScope(user, q.hamletId);
-  const hamlets = await scopedHamlets(db, user, hamletId);
-  if (hamlets === null) return null;
-  const until = asOf(q.period, today);
+/** What the figures of a set of hamlets are gathered from, a row per hamlet (ids are unique across communes). */
+type Facts = Omit<DashboardFacts, 'hamletId' | 'hamlets' | 'volunteers'> & {
+  volunteers: (DashboardFacts['volunteers'][number] & { communeId: string })[];
+};
 
-  // $1 commune, $2 hamlet (null: all), $3 from, $4 to.
-  const scope = `l.commune_id = $1 and l.deleted_at is null and ($2::text is null or l.hamlet_id = $2)`;
-  const base = [user.communeId, hamletId, q.period.from, q.period.to];
+/**
+ * The grouped facts of the communes' sessions in a period (one hamlet of
+ * them when `hamletId` is set): a handful of grouped queries, each scoped by
+ * commune, so the commune's indexes serve it and no other row is read.
+ */
+async function gatherFacts(
+  db: Queryable,
+  curriculum: Curriculum,
+  scope: { communeIds: readonly string[]; hamletId: string | null },
+  period: Period,
+  today: string,
+): Promise<Facts> {
+  const { communeIds, hamletId } = scope;
+  const until = asOf(period, today);
+
+  // $1 communes, $2 hamlet (null: all), $3 from, $4 to.
+  const inScope = `l.commune_id = any($1::text[]) and l.deleted_at is null and ($2::text is null or l.hamlet_id = $2)`;
+  const base = [communeIds, hamletId, period.from, period.to];
   const inPeriod = `l.activity_date between $3::date and $4::date`;
 
   const sessionRowsP = db.query<{
@@ -108,7 +126,7 @@ export async function communeDashboard(
             sum(l.residents_60_plus) as over60, coalesce(sum(l.residents_women), 0) as women,
             count(l.residents_women) as women_recorded
        from activity_log l
-      where ${scope} and ${inPeriod}
+      where ${inScope} and ${inPeriod}
       group by l.hamlet_id, l.outcome, l.kind, l.language, l.reason`,
     base,
   );
@@ -129,7 +147,7 @@ export async function communeDashboard(
     `select l.hamlet_id, s->>'skillId' as skill_id, l.outcome, count(*) as n,
             count(*) filter (where ${completed('$5')}) as completed
        from activity_log l cross join lateral jsonb_array_elements(l.skills) s
-      where ${scope} and ${inPeriod}
+      where ${inScope} and ${inPeriod}
       group by l.hamlet_id, s->>'skillId', l.outcome`,
     [...base, JSON.stringify(steps)],
   );
@@ -137,7 +155,7 @@ export async function communeDashboard(
   const reachedRowsP = db.query<{ hamlet_id: string; n: Num }>(
     `select l.hamlet_id, count(distinct l.household_code) as n
        from activity_log l
-      where ${scope} and ${inPeriod} and l.household_code is not null
+      where ${inScope} and ${inPeriod} and l.household_code is not null
       group by l.hamlet_id`,
     base,
   );
@@ -157,15 +175,15 @@ export async function communeDashboard(
     `select h.hamlet_id, count(*) as n from (
        select l.hamlet_id
          from activity_log l cross join lateral jsonb_array_elements(l.skills) s
-        where ${scope} and l.household_code is not null and l.activity_date <= $3::date
+        where ${inScope} and l.household_code is not null and l.activity_date <= $3::date
           and ${completed('$4')}
         group by l.hamlet_id, l.household_code
        having bit_or(coalesce(($5::text::jsonb ->> (s->>'skillId'))::int, 0)) = $6) h
       group by h.hamlet_id`,
     [
-      user.communeId,
+      communeIds,
       hamletId,
-      q.period.to,
+      period.to,
       JSON.stringify(steps),
       JSON.stringify(bits),
       (1 << CORE_SKILLS.length) - 1,
@@ -175,25 +193,26 @@ export async function communeDashboard(
   const lastRowsP = db.query<{ hamlet_id: string; last: string }>(
     `select l.hamlet_id, to_char(max(l.activity_date), 'YYYY-MM-DD') as last
        from activity_log l
-      where ${scope} and l.activity_date <= $3::date
+      where ${inScope} and l.activity_date <= $3::date
       group by l.hamlet_id`,
-    [user.communeId, hamletId, until],
+    [communeIds, hamletId, until],
   );
 
-  const volunteerRowsP = db.query<{ id: string; last: string | null }>(
-    `select u.id, (select to_char(max(l.activity_date), 'YYYY-MM-DD') from activity_log l
-                    where l.commune_id = $1 and l.author_id = u.id and l.deleted_at is null
-                      and l.activity_date <= $3::date) as last
+  const volunteerRowsP = db.query<{ id: string; commune_id: string; last: string | null }>(
+    `select u.id, u.commune_id,
+            (select to_char(max(l.activity_date), 'YYYY-MM-DD') from activity_log l
+              where l.commune_id = u.commune_id and l.author_id = u.id and l.deleted_at is null
+                and l.activity_date <= $3::date) as last
        from app_user u
-      where u.commune_id = $1 and u.active and u.role = any($4::text[])
+      where u.commune_id = any($1::text[]) and u.active and u.role = any($4::text[])
         and ($2::text is null or u.hamlet_id = $2)`,
-    [user.communeId, hamletId, until, [...FIELD_ROLES]],
+    [communeIds, hamletId, until, [...FIELD_ROLES]],
   );
 
   const targetRowsP = db.query<{ hamlet_id: string; indicator: TargetIndicator; target: Num }>(
     `select hamlet_id, indicator, target from hamlet_target
-      where commune_id = $1 and period = $2 and ($3::text is null or hamlet_id = $3)`,
-    [user.communeId, q.period.key, hamletId],
+      where commune_id = any($1::text[]) and period = $2 and ($3::text is null or hamlet_id = $3)`,
+    [communeIds, period.key, hamletId],
   );
   // Independent reads: PostgreSQL serves them side by side (PGlite one after another).
   const [sessionRows, skillRows, reachedRows, core5Rows, lastRows, volunteerRows, targetRows] =
@@ -206,48 +225,128 @@ export async function communeDashboard(
       volunteerRowsP,
       targetRowsP,
     ]);
-  const sessions: SessionGroup[] = sessionRows.map((r) => ({
-    hamletId: r.hamlet_id,
-    outcome: r.outcome,
-    kind: r.kind,
-    language: r.language,
-    reason: r.reason,
-    sessions: Number(r.n),
-    under30: Number(r.under30),
-    from30to59: Number(r.from30to59),
-    over60: Number(r.over60),
-    women: Number(r.women),
-    womenRecorded: Number(r.women_recorded),
-  }));
-  const skills: SkillGroup[] = skillRows.map((r) => ({
-    hamletId: r.hamlet_id,
-    skillId: r.skill_id,
-    outcome: r.outcome,
-    sessions: Number(r.n),
-    completed: Number(r.completed),
-  }));
   const targets = new Map<string, Partial<Record<TargetIndicator, number>>>();
   for (const r of targetRows) {
     const t = targets.get(r.hamlet_id) ?? {};
     t[r.indicator] = Number(r.target);
     targets.set(r.hamlet_id, t);
   }
-
   const byHamlet = (rows: { hamlet_id: string; n: Num }[]) =>
     new Map(rows.map((r) => [r.hamlet_id, Number(r.n)]));
-  return assembleDashboard({
-    period: q.period,
+  return {
+    period,
     asOf: until,
-    hamletId,
-    hamlets,
-    sessions,
-    skills,
+    sessions: sessionRows.map((r) => ({
+      hamletId: r.hamlet_id,
+      outcome: r.outcome,
+      kind: r.kind,
+      language: r.language,
+      reason: r.reason,
+      sessions: Number(r.n),
+      under30: Number(r.under30),
+      from30to59: Number(r.from30to59),
+      over60: Number(r.over60),
+      women: Number(r.women),
+      womenRecorded: Number(r.women_recorded),
+    })),
+    skills: skillRows.map((r) => ({
+      hamletId: r.hamlet_id,
+      skillId: r.skill_id,
+      outcome: r.outcome,
+      sessions: Number(r.n),
+      completed: Number(r.completed),
+    })),
     householdsReached: byHamlet(reachedRows),
     householdsCore5: byHamlet(core5Rows),
     lastActivity: new Map(lastRows.map((r) => [r.hamlet_id, r.last])),
-    volunteers: volunteerRows.map((r) => ({ id: r.id, lastActivity: r.last })),
+    volunteers: volunteerRows.map((r) => ({
+      id: r.id,
+      communeId: r.commune_id,
+      lastActivity: r.last,
+    })),
     targets,
-  });
+  };
+}
+
+/** The facts of the hamlets of one commune, out of facts gathered for several. */
+function factsOfCommune(
+  facts: Facts,
+  communeId: string,
+  hamlets: readonly ScopedHamlet[],
+  hamletId: string | null,
+): DashboardFacts {
+  const own = new Set(hamlets.map((h) => h.id));
+  return {
+    ...facts,
+    hamletId,
+    hamlets: hamlets.map(({ communeId: _, ...h }) => h),
+    sessions: facts.sessions.filter((g) => own.has(g.hamletId)),
+    skills: facts.skills.filter((g) => own.has(g.hamletId)),
+    volunteers: facts.volunteers
+      .filter((v) => v.communeId === communeId)
+      .map(({ communeId: _, ...v }) => v),
+  };
+}
+
+/**
+ * The dashboard of the user's commune (a team lead: their hamlet) for a
+ * period. @returns null when `hamletId` is not a hamlet the user may see
+ */
+export async function communeDashboard(
+  db: Queryable,
+  user: SessionUser,
+  curriculum: Curriculum,
+  q: { period: Period; hamletId?: string | undefined },
+  today: string,
+): Promise<Dashboard | null> {
+  const hamletId = hamletScope(user, q.hamletId);
+  const hamlets = await scopedHamlets(db, user, hamletId);
+  if (hamlets === null) return null;
+  const facts = await gatherFacts(
+    db,
+    curriculum,
+    { communeIds: [user.communeId], hamletId },
+    q.period,
+    today,
+  );
+  return assembleDashboard(factsOfCommune(facts, user.communeId, hamlets, hamletId));
+}
+
+/**
+ * The dashboard of every commune of a province for a period, from one set
+ * of grouped queries (not one set per commune), in the communes' name
+ * order. Exact figures: src/server/province.ts suppresses them before they
+ * leave the server.
+ */
+export async function provinceDashboards(
+  db: Queryable,
+  curriculum: Curriculum,
+  province: string,
+  period: Period,
+  today: string,
+): Promise<{ communeId: string; communeName: string; dashboard: Dashboard }[]> {
+  const communes = await db.query<{ id: string; name: string }>(
+    'select id, name from commune where province = $1 order by name, id',
+    [province],
+  );
+  if (communes.length === 0) return [];
+  const ids = communes.map((c) => c.id);
+  const [hamlets, facts] = await Promise.all([
+    hamletsOf(db, ids),
+    gatherFacts(db, curriculum, { communeIds: ids, hamletId: null }, period, today),
+  ]);
+  return communes.map((c) => ({
+    communeId: c.id,
+    communeName: c.name,
+    dashboard: assembleDashboard(
+      factsOfCommune(
+        facts,
+        c.id,
+        hamlets.filter((h) => h.communeId === c.id),
+        null,
+      ),
+    ),
+  }));
 }
 
 /** The denominators and a period's targets of every hamlet in scope. */

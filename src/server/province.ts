@@ -1,82 +1,128 @@
 /**
- * The province view (DOMAIN.md §E.6): what each commune of a province did in
- * a period, as counts with small ones suppressed. Computed in SQL over the
- * live logs; only the counts leave this module, suppressed.
+ * The province view (DOMAIN.md §E.6): the coordinator's dashboard
+ * indicators for each commune of a province in a period, as counts with
+ * small ones suppressed. The figures come from the same grouped queries and
+ * the same definitions as the commune's dashboard (src/server/dashboard.ts,
+ * src/domain/indicators.ts); only the suppressed counts leave this module.
+ *
+ * There is no province total row: with one commune's count hidden, the
+ * total minus the others would give it away.
  */
-import { suppressBreakdown, suppressCount, SMALL_COUNT } from '../domain/suppress.ts';
-import type { SessionLanguage } from '../shared/schemas/log.ts';
+import { TARGET_SKILLS, type Period } from '../domain/indicators.ts';
+import {
+  SMALL_COUNT,
+  suppressBreakdown,
+  suppressCount,
+  suppressPart,
+  type Shown,
+} from '../domain/suppress.ts';
+import type { Dashboard, TargetIndicator } from '../shared/schemas/dashboard.ts';
+import type { NotDoneReason, SessionLanguage } from '../shared/schemas/log.ts';
 import type { CommuneAggregate, ProvinceSummary } from '../shared/schemas/province.ts';
+import type { Curriculum } from './curriculum.ts';
 import type { Queryable } from './db/index.ts';
+import { provinceDashboards } from './dashboard.ts';
 
-/** The first and last day of `now`'s month (UTC), as the default period. */
-export function currentMonth(now: Date): { from: string; to: string } {
-  const y = now.getUTCFullYear();
-  const m = now.getUTCMonth();
-  const day = (d: Date) => d.toISOString().slice(0, 10);
-  return { from: day(new Date(Date.UTC(y, m, 1))), to: day(new Date(Date.UTC(y, m + 1, 0))) };
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** One commune's dashboard as the province may see it. */
+export function communeAggregate(
+  c: { communeId: string; communeName: string; dashboard: Dashboard },
+  approved: number,
+): CommuneAggregate {
+  const d = c.dashboard;
+  const sessions = suppressCount(d.totals.sessions);
+  const outcomes = suppressBreakdown(d.outcomes, sessions !== null);
+  const residents = suppressCount(d.totals.residents);
+  const reached = suppressCount(d.totals.householdsReached);
+  // The rate is over the hamlets with a denominator: that part of the
+  // reached households must be safe to show too.
+  const reachedCounted = sum(
+    d.hamlets.filter((h) => (h.households ?? 0) > 0).map((h) => h.householdsReached),
+  );
+  const coverageShown =
+    d.totals.coverage !== null &&
+    reached !== null &&
+    suppressPart(reachedCounted, reached) !== null;
+  const completedOf = (skillId: string) =>
+    d.skills.find((s) => s.skillId === skillId)?.completed ?? 0;
+  const figures: Record<TargetIndicator, Shown> = {
+    sessions,
+    households_reached: reached,
+    households_core5: suppressCount(d.totals.householdsCore5),
+    vneid_activations: suppressCount(completedOf(TARGET_SKILLS.vneid_activations)),
+    first_payments: suppressCount(completedOf(TARGET_SKILLS.first_payments)),
+  };
+  return {
+    communeId: c.communeId,
+    communeName: c.communeName,
+    hamlets: d.hamlets.length,
+    quietHamlets: d.hamlets.filter((h) => h.quiet).length,
+    volunteers: { total: d.volunteers.total, active: d.volunteers.active },
+    sessions,
+    approved: suppressPart(approved, sessions),
+    outcomes,
+    residents,
+    ages: suppressBreakdown(
+      { under30: d.ages.under30, from30to59: d.ages.from30to59, over60: d.ages.over60 },
+      residents !== null,
+    ),
+    languages: suppressBreakdown(
+      Object.fromEntries(d.languages.map((l) => [l.language, l.sessions])) as Record<
+        SessionLanguage,
+        number
+      >,
+      sessions !== null,
+    ),
+    reasons: suppressBreakdown(
+      Object.fromEntries(d.reasons.map((r) => [r.reason, r.sessions])) as Record<
+        NotDoneReason,
+        number
+      >,
+      outcomes.not_possible !== null,
+    ),
+    householdsReached: reached,
+    households: d.totals.households,
+    coverage: coverageShown ? d.totals.coverage : null,
+    householdsCore5: figures.households_core5,
+    vneidActivations: figures.vneid_activations,
+    firstPayments: figures.first_payments,
+    skills: d.skills.map((s) => {
+      const n = suppressCount(s.sessions);
+      return { skillId: s.skillId, sessions: n, completed: suppressPart(s.completed, n) };
+    }),
+    targets: d.targets.map((t) => ({
+      indicator: t.indicator,
+      target: t.target,
+      achieved: suppressPart(t.achieved, figures[t.indicator]),
+    })),
+  };
 }
 
 export async function provinceSummary(
   db: Queryable,
+  curriculum: Curriculum,
   province: string,
-  period: { from: string; to: string },
+  period: Period,
+  today: string,
 ): Promise<ProvinceSummary> {
-  const totals = await db.query<{
-    id: string;
-    name: string;
-    hamlets: number | string;
-    sessions: number | string;
-    approved: number | string;
-    under30: number | string;
-    from30to59: number | string;
-    over60: number | string;
-  }>(
-    `select c.id, c.name,
-            (select count(*) from hamlet h where h.commune_id = c.id) as hamlets,
-            count(l.id) as sessions,
-            count(l.id) filter (where l.status = 'approved') as approved,
-            coalesce(sum(l.residents_under30), 0) as under30,
-            coalesce(sum(l.residents_30_59), 0) as from30to59,
-            coalesce(sum(l.residents_60_plus), 0) as over60
-       from commune c
-       left join activity_log l on l.commune_id = c.id and l.deleted_at is null
-            and l.activity_date between $2::date and $3::date
-      where c.province = $1
-      group by c.id, c.name
-      order by c.name, c.id`,
-    [province, period.from, period.to],
-  );
-  const languages = await db.query<{
-    commune_id: string;
-    language: SessionLanguage;
-    n: number | string;
-  }>(
-    `select l.commune_id, l.language, count(*) as n
-       from activity_log l join commune c on c.id = l.commune_id
-      where c.province = $1 and l.deleted_at is null
-        and l.activity_date between $2::date and $3::date
-      group by l.commune_id, l.language`,
-    [province, period.from, period.to],
-  );
-  const communes: CommuneAggregate[] = totals.map((r) => {
-    const own = Object.fromEntries(
-      languages.filter((l) => l.commune_id === r.id).map((l) => [l.language, Number(l.n)]),
-    ) as Record<SessionLanguage, number>;
-    const ages = {
-      under30: Number(r.under30),
-      from30to59: Number(r.from30to59),
-      over60: Number(r.over60),
-    };
-    return {
-      communeId: r.id,
-      communeName: r.name,
-      hamlets: Number(r.hamlets),
-      sessions: suppressCount(Number(r.sessions)),
-      approved: suppressCount(Number(r.approved)),
-      residents: suppressCount(ages.under30 + ages.from30to59 + ages.over60),
-      ages: suppressBreakdown(ages),
-      languages: suppressBreakdown(own),
-    };
-  });
-  return { province, ...period, smallCount: SMALL_COUNT, communes };
+  const [dashboards, approvedRows] = await Promise.all([
+    provinceDashboards(db, curriculum, province, period, today),
+    db.query<{ commune_id: string; n: number | string }>(
+      `select l.commune_id, count(*) as n
+         from activity_log l
+        where l.commune_id in (select id from commune where province = $1)
+          and l.deleted_at is null and l.status = 'approved'
+          and l.activity_date between $2::date and $3::date
+        group by l.commune_id`,
+      [province, period.from, period.to],
+    ),
+  ]);
+  const approved = new Map(approvedRows.map((r) => [r.commune_id, Number(r.n)]));
+  return {
+    province,
+    period: { key: period.key, from: period.from, to: period.to },
+    smallCount: SMALL_COUNT,
+    communes: dashboards.map((c) => communeAggregate(c, approved.get(c.communeId) ?? 0)),
+  };
 }

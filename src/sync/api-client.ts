@@ -187,8 +187,8 @@ export interface ApiClient {
     communeId: string,
     input: { displayName: string; username: string; role?: 'coordinator' | 'admin' },
   ): Promise<MemberWithEnrolment>;
-  /** The province viewer's counts per commune for a period (default: this month). */
-  provinceSummary(period?: { from?: string; to?: string }): Promise<ProvinceSummary>;
+  /** The province's communes for a period key (`2026-11`, `2026-Q4`, `2026`; default: this month). */
+  provinceSummary(period?: string): Promise<ProvinceSummary>;
   listReviewLogs(params?: ReviewListParams): Promise<ReviewListResponse>;
   /** @throws HttpError 404 (also for another commune's log) */
   getReviewLog(id: string): Promise<LogRecord>;
@@ -500,12 +500,9 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
       return parseOrThrow(memberWithEnrolmentSchema, answer, 'staff');
     },
 
-    async provinceSummary(period = {}) {
-      const q = new URLSearchParams();
-      if (period.from) q.set('from', period.from);
-      if (period.to) q.set('to', period.to);
-      const qs = q.toString();
-      const answer = await expectOk(call('GET', `/api/province/communes${qs ? `?${qs}` : ''}`));
+    async provinceSummary(period) {
+      const qs = period ? `?period=${encodeURIComponent(period)}` : '';
+      const answer = await expectOk(call('GET', `/api/province/communes${qs}`));
       return parseOrThrow(provinceSummarySchema, answer, 'province');
     },
 

@@ -357,7 +357,7 @@ const POLICY: Record<string, Route> = {
   'GET /api/province/communes': {
     // Counts per commune of the viewer's province: Tân Phú's appear for its province only.
     marker: () => '"communeId":"tan-phu"',
-    request: () => ({ path: '/api/province/communes?from=2025-01-01&to=2025-12-31' }),
+    request: () => ({ path: '/api/province/communes?period=2025' }),
     expect: { ...everyone('denied'), provinceViewer: 'sees', otherProvinceViewer: 'ok' },
   },
   'POST /api/auth/enrol': {

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SMALL_COUNT, suppressBreakdown, suppressCount } from '../../../src/domain/suppress.ts';
+import {
+  SMALL_COUNT,
+  suppressBreakdown,
+  suppressCount,
+  suppressPart,
+} from '../../../src/domain/suppress.ts';
 
 describe('suppressCount', () => {
   it('hides 1 to 4 and shows 0 and 5 or more', () => {
@@ -36,6 +41,53 @@ describe('suppressBreakdown', () => {
         }
         const hidden = Object.values(out).filter((x) => x === null).length;
         if (suppressCount(total) !== null) expect(hidden).not.toBe(1);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('suppressBreakdown under a hidden total', () => {
+  it('hides one cell when the total is hidden and every cell would be shown', () => {
+    // Not possible 11 = 5 + 6, hidden as another breakdown's second cell: showing
+    // both reasons would give the 11 back (and with it the small cell beside it).
+    expect(suppressBreakdown({ a: 5, b: 6 }, false)).toEqual({ a: null, b: 6 });
+    expect(suppressBreakdown({ a: 5, b: 0 }, false)).toEqual({ a: null, b: 0 });
+    expect(suppressBreakdown({ a: 0, b: 0 }, false)).toEqual({ a: 0, b: 0 });
+  });
+
+  it('never lets a hidden total be added up from its cells', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd'), fc.nat(40)), (cells) => {
+        const out = suppressBreakdown(cells, false);
+        const nonZero = Object.values(cells).some((n) => n > 0);
+        if (nonZero) expect(Object.values(out).some((x) => x === null)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('suppressPart', () => {
+  it('hides a part that is small, or that leaves a small rest of a shown whole', () => {
+    expect(suppressPart(3, 20)).toBeNull();
+    expect(suppressPart(17, 20)).toBeNull(); // 20 − 17 = 3
+    expect(suppressPart(15, 20)).toBe(15);
+    expect(suppressPart(20, 20)).toBe(20); // the rest is 0: nobody
+    expect(suppressPart(0, 20)).toBe(0);
+    expect(suppressPart(8, null)).toBe(8); // the whole is hidden: no rest to work out
+  });
+
+  it('never shows a part from which a small rest follows', () => {
+    fc.assert(
+      fc.property(fc.nat(60), fc.nat(60), (a, b) => {
+        const [part, whole] = a <= b ? [a, b] : [b, a];
+        const shown = suppressPart(part, suppressCount(whole));
+        if (shown !== null) {
+          expect(shown).toBe(part);
+          expect(suppressCount(part)).not.toBeNull();
+          if (suppressCount(whole) !== null) expect(suppressCount(whole - part)).not.toBeNull();
+        }
       }),
       { numRuns: 500 },
     );

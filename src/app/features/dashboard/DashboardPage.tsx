@@ -19,6 +19,7 @@ import { TARGET_INDICATORS } from '../../../shared/schemas/dashboard.ts';
 import { canManageTeam } from '../../../shared/permissions.ts';
 import { ApiValidationError } from '../../../sync/errors.ts';
 import { api } from '../../api.ts';
+import { FigureTable } from '../../components/FigureTable.tsx';
 import { StaffNav } from '../../components/StaffNav.tsx';
 import { loadSkills, skillTitle } from '../../content.ts';
 import type { Cell } from '../../export/csv.ts';
@@ -223,36 +224,12 @@ export function DashboardPage() {
             </figure>
           )}
           {tables.map((table) => (
-            <section key={table.key} class="data-table">
-              <div class="table-scroll">
-                <table class="table">
-                  <caption>{table.caption}</caption>
-                  <thead>
-                    <tr>
-                      {table.headers.map((h) => (
-                        <th key={h} scope="col">
-                          {h}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {table.rows.map((r, i) => (
-                      <tr key={i}>
-                        {r.map((c, j) =>
-                          j === 0 ? (
-                            <th key={j} scope="row">
-                              {c ?? '—'}
-                            </th>
-                          ) : (
-                            <td key={j}>{c ?? '—'}</td>
-                          ),
-                        )}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+            <FigureTable
+              key={table.key}
+              caption={table.caption}
+              headers={table.headers}
+              rows={table.rows}
+            >
               <div class="actions">
                 <button
                   type="button"
@@ -269,7 +246,7 @@ export function DashboardPage() {
                   {t('dashboard.exportXlsx', { what: table.caption })}
                 </button>
               </div>
-            </section>
+            </FigureTable>
           ))}
           {canManageTeam(user.role) && user.role !== 'team_lead' && (
             <TargetsEditor
