@@ -3,7 +3,9 @@
  * 100,000 sessions, on the BUILT server as a child process.
  *
  * - G20: the review queue's first page ("chưa duyệt", 50 rows);
- * - G21: the dashboard of a month, and of the whole year.
+ * - G21: the dashboard of a month, and of the whole year;
+ * - G22: the province view (every commune of Tân Phú's province, the same
+ *   indicators, suppressed) of a month and of the year.
  *
  * The sessions are written straight into the database in one SQL statement
  * (three hamlets, three volunteers, a year of days, 5,000 household codes
@@ -114,6 +116,18 @@ async function measure(srv: ChildServer, backend: string): Promise<Figure[]> {
     if (sessionsOf(b) < CONSOLE_SESSIONS)
       throw new Error(`dashboard of 2026: ${sessionsOf(b)} sessions`);
   });
+  const viewer = await login(srv, 'tinh.dongthap');
+  const tanPhuSessions = (b: string) =>
+    (JSON.parse(b) as { communes: { communeId: string; sessions: number | null }[] }).communes.find(
+      (c) => c.communeId === 'tan-phu',
+    )?.sessions ?? 0;
+  const provinceMonth = await time(srv, viewer, '/api/province/communes?period=2026-06', (b) => {
+    if (tanPhuSessions(b) < 8000) throw new Error(`province, June: ${tanPhuSessions(b)} sessions`);
+  });
+  const provinceYear = await time(srv, viewer, '/api/province/communes?period=2026', (b) => {
+    if (tanPhuSessions(b) < CONSOLE_SESSIONS)
+      throw new Error(`province, 2026: ${tanPhuSessions(b)} sessions`);
+  });
   const note = (r: { worst: number }) => `worst of ${RUNS}: ${Math.round(r.worst)} ms`;
   return [
     {
@@ -139,6 +153,22 @@ async function measure(srv: ChildServer, backend: string): Promise<Figure[]> {
       unit: 'ms',
       budget: { max: 1000 },
       note: note(year),
+    },
+    {
+      goal: `G22 ${backend}`,
+      what: `province view of a month, every commune of the province (Tân Phú: 100,000 sessions in the year), ${backend} (median of ${RUNS})`,
+      value: Math.round(provinceMonth.median),
+      unit: 'ms',
+      budget: { max: 1000 },
+      note: note(provinceMonth),
+    },
+    {
+      goal: `G22 year ${backend}`,
+      what: `province view of the year, ${backend} (median of ${RUNS})`,
+      value: Math.round(provinceYear.median),
+      unit: 'ms',
+      budget: { max: 1000 },
+      note: note(provinceYear),
     },
   ];
 }
