@@ -4,7 +4,8 @@
  * (PERFORMANCE.md G1). App.tsx hands every path it does not know to this
  * router; each page checks the role itself (`Guard`).
  */
-import { Route, Router, lazy } from 'preact-iso';
+import { Route, Router, lazy, useLocation } from 'preact-iso';
+import { useEffect } from 'preact/hooks';
 import {
   ADMIN_ROLES,
   COMMUNE_ROLES,
@@ -60,19 +61,50 @@ const CONTACTS = guarded(REVIEW_ROLES, () => <ContactsPage />);
 const ADMIN = guarded(ADMIN_ROLES, () => <AdminPage />);
 const PROVINCE = guarded(PROVINCE_ROLES, () => <ProvincePage />);
 
+/**
+ * After a move to another page (a link, a sign-in), focus goes to the new
+ * page's main content, so a keyboard or screen-reader user goes on from
+ * there rather than from the top of the document (where the page's link,
+ * now gone, leaves it). A page that already put focus somewhere keeps it;
+ * the first load of the app (no interaction yet) keeps the skip link first.
+ */
+function FocusOnNavigate() {
+  const { path } = useLocation();
+  useEffect(() => {
+    if (!(navigator.userActivation?.hasBeenActive ?? true)) return;
+    let frame = 0;
+    let tries = 0;
+    const tick = () => {
+      const active = document.activeElement;
+      if (active && active !== document.body && active.isConnected) return;
+      const main = document.getElementById('main');
+      if (main) {
+        main.tabIndex = -1;
+        main.focus();
+      } else if (tries++ < 120) frame = requestAnimationFrame(tick);
+    };
+    frame = requestAnimationFrame(tick);
+    return () => cancelAnimationFrame(frame);
+  }, [path]);
+  return null;
+}
+
 export function StaffRoutes() {
   return (
-    <Router>
-      <Route path="/review" component={REVIEW} />
-      <Route path="/review/:id" component={REVIEW_ONE} />
-      <Route path="/team" component={TEAM} />
-      <Route path="/audit" component={AUDIT} />
-      <Route path="/dashboard" component={DASHBOARD} />
-      <Route path="/report" component={REPORT} />
-      <Route path="/contacts" component={CONTACTS} />
-      <Route path="/admin" component={ADMIN} />
-      <Route path="/province" component={PROVINCE} />
-      <Route default component={NotFound} />
-    </Router>
+    <>
+      <FocusOnNavigate />
+      <Router>
+        <Route path="/review" component={REVIEW} />
+        <Route path="/review/:id" component={REVIEW_ONE} />
+        <Route path="/team" component={TEAM} />
+        <Route path="/audit" component={AUDIT} />
+        <Route path="/dashboard" component={DASHBOARD} />
+        <Route path="/report" component={REPORT} />
+        <Route path="/contacts" component={CONTACTS} />
+        <Route path="/admin" component={ADMIN} />
+        <Route path="/province" component={PROVINCE} />
+        <Route default component={NotFound} />
+      </Router>
+    </>
   );
 }

@@ -3,10 +3,36 @@
  * Vietnamese: sign in, record a session through the real form. No vitest
  * here, so `npm run bench` (bench/run/browser.ts) uses the same steps.
  */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 export const DEMO_PASSWORD = 'sotay-demo';
 const VNEID = 'Kích hoạt và dùng tài khoản định danh điện tử mức 2 (VNeID)';
+
+/**
+ * Presses Tab (Shift+Tab with `back`) until `target` has the focus, as a
+ * keyboard user would, and checks that the focus can be seen there (an
+ * outline, WCAG 2.4.7). Fails after `max` presses: the control cannot be
+ * reached by keyboard.
+ */
+export async function tabTo(
+  page: Page,
+  target: Locator,
+  opts: { back?: boolean; max?: number } = {},
+): Promise<void> {
+  await target.waitFor();
+  for (let i = 0; i < (opts.max ?? 60); i++) {
+    await page.keyboard.press(opts.back ? 'Shift+Tab' : 'Tab');
+    if (await target.evaluate((el) => el === document.activeElement)) {
+      const ring = await target.evaluate((el) => {
+        const s = getComputedStyle(el);
+        return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+      });
+      if (!ring) throw new Error(`${String(target)} has the focus but shows no outline`);
+      return;
+    }
+  }
+  throw new Error(`${String(target)} was not reached with the keyboard`);
+}
 
 /** Signs in through the login page and waits for the role's home. */
 export async function signIn(page: Page, baseUrl: string, username: string): Promise<void> {

@@ -10,7 +10,7 @@ import { makeLogContent, makeMutation } from '../helpers/server.ts';
 import { uuidv4 } from '../../src/shared/ids.ts';
 import { seriousViolations } from './driver.ts';
 import { openPhone, startServer, type Phone, type RunningServer } from './harness.ts';
-import { DEMO_PASSWORD, recordSession, signIn } from './person.ts';
+import { DEMO_PASSWORD, recordSession, signIn, tabTo } from './person.ts';
 
 let server: RunningServer;
 let phone: Phone;
@@ -28,8 +28,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** 50 sessions of Bình's (Thôn Tây), pushed as his phone would. */
-async function fiftyFromBinh(): Promise<void> {
+/** `n` sessions of Bình's (Thôn Tây), pushed as his phone would; `notes` then the number. */
+async function fromBinh(n: number, notes: string): Promise<void> {
   const login = await fetch(`${server.url}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -38,13 +38,13 @@ async function fiftyFromBinh(): Promise<void> {
   const cookie = /sotay_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
   const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
   const mutations = await Promise.all(
-    Array.from({ length: 50 }, (_, i) =>
+    Array.from({ length: n }, (_, i) =>
       makeMutation({
         seq: i + 1,
         payload: makeLogContent({
           hamletId: 'tan-phu-tay',
           activityDate: day(2 + (i % 20)),
-          notes: `Buổi số ${i + 1} của Bình`,
+          notes: `${notes} ${i + 1}`,
           skills: [{ skillId: 'scam-aware', contentVersion: 1, stepsDone: [] }],
         }),
       }),
@@ -56,12 +56,12 @@ async function fiftyFromBinh(): Promise<void> {
     body: JSON.stringify({ clientId: uuidv4(), mutations }),
   });
   const body = (await res.json()) as { results: { status: string }[] };
-  expect(body.results.filter((r) => r.status === 'applied')).toHaveLength(50);
+  expect(body.results.filter((r) => r.status === 'applied')).toHaveLength(n);
 }
 
 describe('the review queue in the browser', () => {
   it('returns one with a reason, approves 50 at once, and sees the returned one come back fixed', async () => {
-    await fiftyFromBinh();
+    await fromBinh(50, 'Buổi của Bình số');
     const a = phone.page;
     await signIn(a, server.url, 'tnv.an');
     await recordSession(a, 'Cụ Nguyễn Văn Quýnh học quét mã', { over60: '1' });
@@ -142,5 +142,56 @@ describe('the review queue in the browser', () => {
       true,
     );
     await c.getByText('Đã tải 50 buổi hỗ trợ theo bộ lọc.', { exact: false }).waitFor();
+  });
+
+  it('can be cleared with the keyboard alone: search, return with a reason, go on to the next, approve all', async () => {
+    await fromBinh(4, 'Hướng dẫn gõ bàn phím');
+    const c = desk.page;
+    await c.goto(`${server.url}/review`);
+    await c.getByRole('heading', { name: 'Duyệt buổi hỗ trợ' }).waitFor();
+    const rows = c.getByRole('table').getByRole('row');
+
+    // Search without tone marks, then Enter.
+    await tabTo(c, c.getByRole('searchbox', { name: 'Tìm buổi hỗ trợ' }));
+    await c.keyboard.type('ban phim');
+    await c.keyboard.press('Enter');
+    await expect.poll(() => rows.count()).toBe(5);
+
+    // Open the first, return it with a reason from the list and a word.
+    await tabTo(c, c.getByRole('link', { name: /Xem buổi hỗ trợ của Lê Thị Bình/ }).first());
+    await c.keyboard.press('Enter');
+    await tabTo(c, c.getByLabel('Lý do trả lại'));
+    await c.keyboard.press('ArrowDown'); // the first reason of the list
+    expect(await c.getByLabel('Lý do trả lại').inputValue()).toBe('missing_info');
+    await tabTo(c, c.getByLabel('Nhận xét gửi tổ viên'));
+    await c.keyboard.type('Ghi thêm mã hộ.');
+    await tabTo(c, c.getByRole('button', { name: 'Trả lại để sửa' }));
+    await c.keyboard.press('Enter');
+    // The focus goes to what happened, with the way on right after it.
+    const done = c.getByRole('status').filter({ hasText: 'Đã trả lại cho tổ viên.' });
+    await expect.poll(() => done.evaluate((el) => el === document.activeElement)).toBe(true);
+    const next = c.getByRole('link', { name: /^Mở buổi tiếp theo cần duyệt: / });
+    await tabTo(c, next, { max: 3 });
+    await c.keyboard.press('Enter');
+
+    // The next one opens with the focus on its content; Duyệt is a few Tabs away.
+    await c.getByRole('button', { name: 'Duyệt', exact: true }).waitFor();
+    expect(await c.evaluate(() => document.activeElement?.id)).toBe('main');
+    await tabTo(c, c.getByRole('button', { name: 'Duyệt', exact: true }));
+    await c.keyboard.press('Enter');
+    await c.getByText('Đã duyệt buổi hỗ trợ.').waitFor();
+
+    // Back to the queue; everything left is selected with Space and approved with Enter.
+    await tabTo(c, c.getByRole('link', { name: 'Về danh sách duyệt' }));
+    await c.keyboard.press('Enter');
+    const all = c.getByRole('checkbox', { name: /^Chọn cả \d+ buổi chờ duyệt đang hiện$/ });
+    await tabTo(c, all);
+    await c.keyboard.press('Space');
+    expect(await all.isChecked()).toBe(true);
+    await tabTo(c, c.getByRole('button', { name: /^Duyệt \d+ buổi đã chọn$/ }));
+    await c.keyboard.press('Enter');
+    await c.getByText(/^Đã duyệt \d+ buổi hỗ trợ\.$/).waitFor({ timeout: 60_000 });
+    await c.getByText('Không có buổi hỗ trợ nào khớp bộ lọc.').waitFor();
+    expect(await seriousViolations(c)).toEqual([]);
   });
 });

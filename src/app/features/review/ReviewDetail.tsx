@@ -7,7 +7,7 @@
  * change, and the coordinator accepts or declines it, bound to the version shown.
  */
 import '../../../i18n/pages.ts'; // form.* and review.* strings
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import type { LogRecord } from '../../../shared/schemas/log.ts';
 import type { Amendment, ReviewDetail as Detail } from '../../../shared/schemas/review.ts';
@@ -51,8 +51,18 @@ export function ReviewDetail() {
   const [commentError, setCommentError] = useState<string | undefined>();
   const [message, setMessage] = useState<{ tone: 'ok' | 'warn'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  /** After a decision: the next session waiting in the queue (null: none), to go on to. */
+  const [next, setNext] = useState<{ id: string; label: string } | null | undefined>(undefined);
+  const messageRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
+    // Another session (the "next" link): nothing of the last one stays on screen.
+    setDetail(null);
+    setMessage(null);
+    setNext(undefined);
+    setComment('');
+    setReason('');
+    setCommentError(undefined);
     void loadSkills().catch(() => undefined);
     api
       .getReviewDetail(id)
@@ -110,6 +120,9 @@ export function ReviewDetail() {
         tone: 'ok',
         text: decision === 'approve' ? t('review.approved') : t('review.returned'),
       });
+      // The decision's buttons are gone: focus goes to what happened, and the way on.
+      requestAnimationFrame(() => messageRef.current?.focus());
+      void findNext(current.id);
     } catch (err) {
       if (err instanceof VersionMismatchError) {
         setLog(err.log);
@@ -119,6 +132,17 @@ export function ReviewDetail() {
       } else failed(err);
     } finally {
       setBusy(false);
+    }
+  }
+
+  /** The first session still to review in the queue, other than this one. */
+  async function findNext(done: string) {
+    try {
+      const page = await api.listReviewLogs({ status: 'to_review', limit: 2 });
+      const n = page.items.find((l) => l.id !== done);
+      setNext(n ? { id: n.id, label: `${n.authorName} · ${formatIsoDate(n.activityDate)}` } : null);
+    } catch {
+      setNext(undefined); // offline: the link back to the queue is still there
     }
   }
 
@@ -170,9 +194,24 @@ export function ReviewDetail() {
       </p>
       {current.deleted && <p class="banner warn">{t('review.deleted')}</p>}
       {message && (
-        <p class={`banner ${message.tone}`} role={message.tone === 'warn' ? 'alert' : 'status'}>
-          {message.text}
-        </p>
+        <div
+          class={`banner ${message.tone}`}
+          role={message.tone === 'warn' ? 'alert' : 'status'}
+          tabIndex={-1}
+          ref={messageRef}
+        >
+          <p>{message.text}</p>
+          {next !== undefined && (
+            <p>
+              {next ? (
+                <a href={`/review/${next.id}`}>{t('review.next', { label: next.label })}</a>
+              ) : (
+                t('review.queueEmpty')
+              )}{' '}
+              · <a href="/review">{t('review.backToQueue')}</a>
+            </p>
+          )}
+        </div>
       )}
       {current.reviewComment && (
         <p class="comment">{t('field.returnedComment', { comment: current.reviewComment })}</p>
