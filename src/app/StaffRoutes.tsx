@@ -1,5 +1,6 @@
 /**
- * The routes of the commune's and province's staff (and the not-found page),
+ * The routes of the commune's and province's staff, the residents' learn
+ * area (public) and the not-found page,
  * in their own chunk: the volunteer's first screen carries none of them
  * (PERFORMANCE.md G1). App.tsx hands every path it does not know to this
  * router; each page checks the role itself (`Guard`).
@@ -31,6 +32,9 @@ const AdminPage = lazy(() => import('./features/team/AdminPage.tsx').then((m) =>
 const ProvincePage = lazy(() =>
   import('./features/province/ProvincePage.tsx').then((m) => m.ProvincePage),
 );
+const LearnList = lazy(() => import('./learn/LearnPages.tsx').then((m) => m.LearnList));
+const TutorialPage = lazy(() => import('./learn/LearnPages.tsx').then((m) => m.TutorialPage));
+const QuizPage = lazy(() => import('./learn/LearnPages.tsx').then((m) => m.QuizPage));
 const ReviewList = lazy(() => import('./features/review/ReviewList.tsx').then((m) => m.ReviewList));
 const ReviewDetail = lazy(() =>
   import('./features/review/ReviewDetail.tsx').then((m) => m.ReviewDetail),
@@ -103,6 +107,11 @@ export function StaffRoutes() {
         <Route path="/contacts" component={CONTACTS} />
         <Route path="/admin" component={ADMIN} />
         <Route path="/province" component={PROVINCE} />
+        {/* The residents' learn area: public, no account. */}
+        <Route path="/learn" component={LearnList} />
+        <Route path="/learn/quiz" component={QuizPage} />
+        <Route path="/learn/:skillId" component={TutorialPage} />
+        <Route path="/learn/:skillId/:step" component={TutorialPage} />
         <Route default component={NotFound} />
       </Router>
     </>

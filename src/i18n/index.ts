@@ -8,6 +8,7 @@ import i18next from 'i18next';
 import type vi from './locales/vi.json';
 import type fieldsVi from './locales/fields.vi.json';
 import type laterVi from './locales/later.vi.json';
+import type learnVi from './locales/learn.vi.json';
 import type pagesVi from './locales/pages.vi.json';
 
 export const LANGUAGES = ['vi', 'en'] as const;
@@ -19,7 +20,7 @@ const loaded = new Set<Language>();
 declare module 'i18next' {
   interface CustomTypeOptions {
     resources: {
-      translation: typeof vi & typeof pagesVi & typeof fieldsVi & typeof laterVi;
+      translation: typeof vi & typeof pagesVi & typeof fieldsVi & typeof laterVi & typeof learnVi;
     };
   }
 }

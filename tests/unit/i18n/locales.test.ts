@@ -12,6 +12,8 @@ import fieldsVi from '../../../src/i18n/locales/fields.vi.json';
 import fieldsEn from '../../../src/i18n/locales/fields.en.json';
 import laterVi from '../../../src/i18n/locales/later.vi.json';
 import laterEn from '../../../src/i18n/locales/later.en.json';
+import learnVi from '../../../src/i18n/locales/learn.vi.json';
+import learnEn from '../../../src/i18n/locales/learn.en.json';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -31,8 +33,8 @@ const base = (key: string) => key.replace(/_(zero|one|two|few|many|other)$/, '')
 
 // The first screen's strings and the lazy parts' (later.*, pages.*, fields.*.json)
 // together. i18next merges them deeply; no key may be in two files.
-const viFiles = [vi, laterVi, pagesVi, fieldsVi];
-const enFiles = [en, laterEn, pagesEn, fieldsEn];
+const viFiles = [vi, laterVi, pagesVi, fieldsVi, learnVi];
+const enFiles = [en, laterEn, pagesEn, fieldsEn, learnEn];
 const merge = (files: Tree[]) => new Map(files.flatMap((f) => [...flatten(f)]));
 const source = merge(viFiles);
 const locales = { en: merge(enFiles) };
