@@ -109,8 +109,16 @@ describe('the learn area', () => {
     );
     expect(size).toBeGreaterThanOrEqual(26);
 
-    // The code a volunteer reads out opens the same tutorial.
+    // A mistyped code is named; the code a volunteer reads out opens the same tutorial.
     await tabTo(r, r.getByLabel('Mã bài học'));
+    await r.keyboard.type('999');
+    await r.keyboard.press('Enter');
+    await r
+      .getByText('Mã bài học: không có bài nào mang mã này. Hãy kiểm tra lại ba chữ số.')
+      .waitFor();
+    expect(await r.getByLabel('Mã bài học').getAttribute('aria-invalid')).toBe('true');
+    await r.getByLabel('Mã bài học').fill('');
+    await r.getByLabel('Mã bài học').focus();
     await r.keyboard.type('102');
     await r.keyboard.press('Enter');
     await r.getByRole('heading', { name: VNEID }).waitFor();
@@ -139,8 +147,14 @@ describe('the learn area', () => {
     await r.getByRole('link', { name: /^Bài nên học tiếp: Nộp hồ sơ/ }).waitFor();
     expect(await seriousViolations(r)).toEqual([]);
 
+    // A step that does not exist says so, with the way back.
+    await r.goto(`${server.url}/learn/vneid-level2/99`);
+    await r.getByRole('alert').filter({ hasText: /.+/ }).waitFor();
+    await r.getByRole('link', { name: VNEID }).click();
+    await r.getByRole('heading', { name: VNEID }).waitFor();
+
     // Back on the list, still offline: the tutorial is marked done.
-    await r.getByRole('link', { name: 'Các bài học' }).click();
+    await r.getByRole('link', { name: '← Các bài học' }).click();
     const card = r.getByRole('link', { name: new RegExp(VNEID.replace(/[()]/g, '\\$&')) });
     await expect.poll(() => card.textContent()).toContain('Đã học xong');
 

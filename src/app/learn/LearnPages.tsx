@@ -8,11 +8,11 @@
 import '../../i18n/learn.ts'; // learn.*
 import './learn.css';
 import { signal } from '@preact/signals';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import type { Skill } from '../../shared/schemas/skill.ts';
 import type { Quiz, Tutorial, TutorialStep } from '../../shared/schemas/tutorial.ts';
-import { loadSkills, localized, skills } from '../content.ts';
+import { loadSkills, localized, skillTitle, skills } from '../content.ts';
 import { QrCode } from '../components/QrCode.tsx';
 import { formatDateTime } from '../format.ts';
 import { session } from '../session.ts';
@@ -133,11 +133,11 @@ export function LearnList() {
   const list = useSkills();
   const [tutorials, setTutorials] = useState<Tutorial[] | null>(null);
   const [codeError, setCodeError] = useState(false);
-  const progress = useMemo(() => allProgress(), []);
   useEffect(() => {
     void loadTutorials().then(setTutorials);
   }, []);
   const byId = new Map((tutorials ?? []).map((tu) => [tu.skillId, tu]));
+  const progress = allProgress();
   const userId = session.value?.field ? session.value.user.id : null;
 
   async function openCode(e: Event) {
@@ -184,8 +184,7 @@ export function LearnList() {
             .filter((s) => byId.has(s.id) || tutorials === null)
             .map((s) => {
               const tu = byId.get(s.id);
-              const p = tu ? progress[s.id] : undefined;
-              const current = p && tu && p.version === tu.skillVersion ? p : undefined;
+              const current = tu ? progressOf(s.id, tu.skillVersion, progress) : null;
               const picture = pictureOf(s.id);
               return (
                 <li key={s.id}>
@@ -227,10 +226,6 @@ function SharedList({ userId }: { userId: string }) {
   const { t, lng } = useTranslation();
   const shares = sharesOf(userId);
   if (shares.length === 0) return null;
-  const title = (id: string) => {
-    const s = skills.value?.find((x) => x.id === id);
-    return s ? localized(s.title, lng) : id;
-  };
   return (
     <section aria-labelledby="learn-shared">
       <h2 id="learn-shared">{t('learn.shared')}</h2>
@@ -238,7 +233,7 @@ function SharedList({ userId }: { userId: string }) {
         {shares.map((s: Share) => (
           <li key={`${s.at}-${s.skillId}-${s.how}`}>
             {t('learn.sharedItem', {
-              title: title(s.skillId),
+              title: skillTitle(s.skillId, lng),
               how: t(`learn.how.${s.how}`),
               when: formatDateTime(Date.parse(s.at), lng),
             })}
@@ -380,7 +375,7 @@ function StepPage(p: { skill: Skill; tutorial: Tutorial; n: number; step: Tutori
       </section>
       <ReadAloud text={spoken} label={t('learn.readAloud')} />
       <div class="learn-nav">
-        <a class="btn big" href={`/learn/${skill.id}/${n - 1 || ''}`.replace(/\/$/, '')}>
+        <a class="btn big" href={n === 1 ? `/learn/${skill.id}` : `/learn/${skill.id}/${n - 1}`}>
           {t('learn.back')}
         </a>
         <a class="btn primary big" href={`/learn/${skill.id}/${n === count ? 'xong' : n + 1}`}>

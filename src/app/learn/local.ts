@@ -48,9 +48,13 @@ export function allProgress(): Record<string, Progress> {
   return typeof all === 'object' && all !== null ? all : {};
 }
 
-/** A tutorial's progress; a saved one from another version starts again. */
-export function progressOf(skillId: string, version: number): Progress | null {
-  const p = allProgress()[skillId];
+/** A tutorial's progress (from `all`, read once for a list); a saved one from another version starts again. */
+export function progressOf(
+  skillId: string,
+  version: number,
+  all: Record<string, Progress> = allProgress(),
+): Progress | null {
+  const p = all[skillId];
   return p && p.version === version ? p : null;
 }
 
