@@ -98,7 +98,11 @@ describe('idle lock', () => {
     expect(await lock.getByLabel('Mã PIN').count()).toBe(0);
 
     await context.setOffline(false);
+    // The app signs out, then loads /login afresh: wait for that load, or the
+    // next page.goto can collide with it (net::ERR_ABORTED).
+    const loaded = page.waitForEvent('load');
     await lock.getByRole('button', { name: 'Quên mã PIN? Đăng nhập lại bằng mật khẩu' }).click();
+    await loaded;
     await page.getByRole('button', { name: 'Đăng nhập' }).waitFor();
     await signIn(page, server.url, 'tnv.an');
     // The session recorded before the lock is still on the phone.
