@@ -35,10 +35,11 @@ const RUNS = 7;
 
 /** Writes `n` sessions of 2026 into Tân Phú (the demo commune, already created). */
 export async function seedSessions(db: Db, n: number): Promise<void> {
-  const skills = loadCurriculum().ids();
-  const stepsOf = Object.fromEntries(
-    skills.map((id) => [id, [...(loadCurriculum().steps(id) ?? [])]]),
-  );
+  const curriculum = loadCurriculum();
+  const skills = curriculum.ids();
+  // Each session on the current version of its checklists.
+  const stepsOf = Object.fromEntries(skills.map((id) => [id, [...(curriculum.steps(id) ?? [])]]));
+  const versionOf = Object.fromEntries(skills.map((id) => [id, curriculum.version(id)]));
   await db.query(
     `insert into activity_log (id, commune_id, hamlet_id, author_id, activity_date, kind,
        residents_under30, residents_30_59, residents_60_plus, residents_women, language, skills,
@@ -48,7 +49,8 @@ export async function seedSessions(db: Db, n: number): Promise<void> {
             (array['home_visit','group_class','help_desk'])[1 + (i % 3)],
             i % 2, 1 + (i % 3), i % 4, case when i % 5 = 0 then null else i % 2 end,
             (array['vi','vi','vi','km','hmn'])[1 + (i % 5)],
-            (select jsonb_agg(jsonb_build_object('skillId', s.id, 'contentVersion', 1,
+            (select jsonb_agg(jsonb_build_object('skillId', s.id,
+                      'contentVersion', ($4::text::jsonb ->> s.id)::int,
                       'stepsDone', coalesce((select jsonb_agg(st) from jsonb_array_elements(
                          ($3::text::jsonb -> s.id)) with ordinality e(st, k) where k <= (i * 7 + s.n) % 8), '[]'::jsonb)))
                from (select ($2::text[])[1 + ((i + j * 3) % array_length($2::text[], 1))] as id, j as n
@@ -64,7 +66,7 @@ export async function seedSessions(db: Db, n: number): Promise<void> {
                       order by id offset (i % 3) limit 1) h on true
        join lateral (select id from app_user where commune_id = 'tan-phu'
                        and role in ('volunteer', 'team_lead') order by id offset (i % 3) limit 1) a on true`,
-    [n, skills, JSON.stringify(stepsOf)],
+    [n, skills, JSON.stringify(stepsOf), JSON.stringify(versionOf)],
   );
   await db.query(`update commune_clock set seq = 1000000 + $1::int where commune_id = 'tan-phu'`, [
     n,

@@ -1,12 +1,16 @@
 /**
  * The curriculum (skill checklists) from `seeds/skills`. Each skill is its own
  * small chunk, loaded on first use and precached by the service worker, so
- * it adds nothing to the first screen and works offline.
+ * it adds nothing to the first screen and works offline. A session keeps the
+ * checklist version it was started on: the older versions a session may
+ * still be on come from `seeds/skills/archive`, loaded only when one is.
  */
 import { signal } from '@preact/signals';
 import type { Skill } from '../shared/schemas/skill.ts';
 
 const modules = import.meta.glob<Skill>('/seeds/skills/*.json', { import: 'default' });
+/** Older checklist versions (`<id>.v<N>.json`), for sessions started on one. */
+const archive = import.meta.glob<Skill>('/seeds/skills/archive/*.json', { import: 'default' });
 
 /** All skills in a stable order (basics first), once loaded. */
 export const skills = signal<Skill[] | null>(null);
@@ -52,4 +56,47 @@ export function localized(text: { vi: string; en: string }, lng: string): string
 export function skillTitle(id: string, lng: string): string {
   const s = skills.value?.find((x) => x.id === id);
   return s ? localized(s.title, lng) : id;
+}
+
+/** Archived checklist versions loaded so far, by `id@version`. */
+const older = signal<ReadonlyMap<string, Skill>>(new Map());
+const loadingOlder = new Map<string, Promise<Skill | undefined>>();
+
+/**
+ * The checklist a session on `version` of skill `id` was started on: the
+ * current one, or an archived one once `loadSkillVersions` has loaded it;
+ * undefined until then (or for a version this app does not have).
+ */
+export function skillAt(id: string, version: number): Skill | undefined {
+  const now = skills.value?.find((s) => s.id === id);
+  if (now?.version === version) return now;
+  return older.value.get(`${id}@${version}`);
+}
+
+/** Loads the archived versions `refs` are on (the current ones need `loadSkills`). */
+export function loadSkillVersions(
+  refs: readonly { skillId: string; contentVersion: number }[],
+): Promise<unknown> {
+  return Promise.all(
+    refs.flatMap(({ skillId, contentVersion }) => {
+      const key = `${skillId}@${contentVersion}`;
+      const load = archive[`/seeds/skills/archive/${skillId}.v${contentVersion}.json`];
+      if (!load || older.value.has(key)) return [];
+      let pending = loadingOlder.get(key);
+      if (!pending) {
+        pending = load().then(
+          (skill) => {
+            older.value = new Map(older.value).set(key, skill);
+            return skill;
+          },
+          () => {
+            loadingOlder.delete(key);
+            return undefined;
+          },
+        );
+        loadingOlder.set(key, pending);
+      }
+      return [pending];
+    }),
+  );
 }

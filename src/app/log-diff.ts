@@ -20,6 +20,8 @@ export interface FormatContext {
   t: (key: string, opts?: Record<string, unknown>) => string;
   hamletName: (id: string) => string;
   skills: readonly Skill[] | null;
+  /** The checklist a session on `version` was started on, when known (content.ts `skillAt`). */
+  skillAt?: (id: string, version: number) => Skill | undefined;
   skillTitle: (skill: Skill) => string;
 }
 
@@ -101,8 +103,13 @@ export function formatField(c: LogContent, f: Field, ctx: FormatContext): string
     case 'skills':
       return c.skills
         .map((s) => {
-          const skill = ctx.skills?.find((k) => k.id === s.skillId);
-          if (!skill) return `${s.skillId} (${s.stepsDone.length})`;
+          const skill =
+            ctx.skillAt?.(s.skillId, s.contentVersion) ??
+            ctx.skills?.find((k) => k.id === s.skillId && k.version === s.contentVersion);
+          if (!skill) {
+            const named = ctx.skills?.find((k) => k.id === s.skillId);
+            return `${named ? ctx.skillTitle(named) : s.skillId} (${s.stepsDone.length})`;
+          }
           const steps = t('form.stepsOf', { done: s.stepsDone.length, total: skill.steps.length });
           return `${ctx.skillTitle(skill)} — ${steps}`;
         })

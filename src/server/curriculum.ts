@@ -1,8 +1,10 @@
 /**
- * The curriculum the server checks pushed logs against: which skill ids exist
- * which step ids each has, and its current content version. Read once from `seeds/skills/*.json`
- * (validated with skillSchema), next to the sources, next to the bundle, or
- * under the working directory.
+ * The curriculum the server checks pushed logs against: which skill ids exist,
+ * which step ids each version of a skill's checklist has, and the current
+ * version. Read once from `seeds/skills/*.json` (the current versions) and
+ * `seeds/skills/archive/*.json` (every older version, for sessions started on
+ * one), validated with skillSchema, next to the sources, next to the bundle,
+ * or under the working directory.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,8 +13,11 @@ import * as v from 'valibot';
 import { skillSchema, type CoreSkill } from '../shared/schemas/skill.ts';
 
 export interface Curriculum {
-  /** The step ids of a skill (all content versions seen), or undefined if unknown. */
-  steps(skillId: string): ReadonlySet<string> | undefined;
+  /**
+   * The step ids of a skill's checklist at `version` (the current version when
+   * left out); undefined for an unknown skill or a version never published.
+   */
+  steps(skillId: string, version?: number): ReadonlySet<string> | undefined;
   /** The skill's current content version (a log cannot be on a later one), or undefined. */
   version(skillId: string): number | undefined;
   /** The basic skills (3240/BTTTT-CĐSQG) the skill counts towards; none when unknown. */
@@ -22,7 +27,11 @@ export interface Curriculum {
   readonly size: number;
 }
 
-/** Builds a curriculum from skill definitions (tests use this directly); version defaults to 1. */
+/**
+ * Builds a curriculum from skill definitions, the current ones and the
+ * archived older versions alike (tests use this directly); version defaults
+ * to 1. The basic skills come from the highest version.
+ */
 export function curriculumFrom(
   skills: readonly {
     id: string;
@@ -31,23 +40,26 @@ export function curriculumFrom(
     steps: readonly { id: string }[];
   }[],
 ): Curriculum {
-  const steps = new Map<string, Set<string>>();
+  const byVersion = new Map<string, Map<number, ReadonlySet<string>>>();
   const versions = new Map<string, number>();
   const cores = new Map<string, readonly CoreSkill[]>();
   for (const s of skills) {
-    const set = steps.get(s.id) ?? new Set<string>();
-    for (const step of s.steps) set.add(step.id);
-    steps.set(s.id, set);
-    versions.set(s.id, Math.max(versions.get(s.id) ?? 0, s.version ?? 1));
-    cores.set(s.id, s.coreSkills ?? []);
+    const version = s.version ?? 1;
+    const all = byVersion.get(s.id) ?? new Map<number, ReadonlySet<string>>();
+    all.set(version, new Set(s.steps.map((step) => step.id)));
+    byVersion.set(s.id, all);
+    if (version >= (versions.get(s.id) ?? 0)) {
+      versions.set(s.id, version);
+      cores.set(s.id, s.coreSkills ?? []);
+    }
   }
-  const ids = [...steps.keys()].sort();
+  const ids = [...byVersion.keys()].sort();
   return {
-    steps: (id) => steps.get(id),
+    steps: (id, version) => byVersion.get(id)?.get(version ?? versions.get(id) ?? 0),
     version: (id) => versions.get(id),
     core: (id) => cores.get(id) ?? [],
     ids: () => ids,
-    size: steps.size,
+    size: byVersion.size,
   };
 }
 
@@ -67,7 +79,8 @@ export function skillDirCandidates(): string[] {
 }
 
 /**
- * Reads every `*.json` skill in the first folder that has any.
+ * Reads every `*.json` skill in the first folder that has any, and the older
+ * versions in its `archive` folder.
  * @param warn called for each file that fails the schema (it is skipped)
  */
 export function loadCurriculum(
@@ -76,22 +89,32 @@ export function loadCurriculum(
 ): Curriculum {
   for (const dir of dirs) {
     if (!existsSync(dir)) continue;
-    const files = readdirSync(dir)
-      .filter((f) => f.endsWith('.json'))
-      .sort();
+    const files = jsonFiles(dir);
     if (files.length === 0) continue;
     const skills = [];
-    for (const f of files) {
+    const archive = join(dir, 'archive');
+    for (const [folder, f, label] of [
+      ...files.map((f) => [dir, f, `seeds/skills/${f}`] as const),
+      ...(existsSync(archive) ? jsonFiles(archive) : []).map(
+        (f) => [archive, f, `seeds/skills/archive/${f}`] as const,
+      ),
+    ]) {
       try {
-        const parsed = v.safeParse(skillSchema, JSON.parse(readFileSync(join(dir, f), 'utf8')));
+        const parsed = v.safeParse(skillSchema, JSON.parse(readFileSync(join(folder, f), 'utf8')));
         if (parsed.success) skills.push(parsed.output);
-        else warn(`seeds/skills/${f} does not match the skill schema; skipped`);
+        else warn(`${label} does not match the skill schema; skipped`);
       } catch {
-        warn(`seeds/skills/${f} is not valid JSON; skipped`);
+        warn(`${label} is not valid JSON; skipped`);
       }
     }
     return curriculumFrom(skills);
   }
   warn('no seeds/skills folder found: every pushed skill will be rejected');
   return curriculumFrom([]);
+}
+
+function jsonFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 }

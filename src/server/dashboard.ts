@@ -131,11 +131,22 @@ async function gatherFacts(
     base,
   );
 
-  // How many steps each skill's checklist has, and the basic skills it counts towards.
-  const steps = Object.fromEntries(curriculum.ids().map((id) => [id, curriculum.steps(id)!.size]));
+  // How many steps each version of each skill's checklist has ({id: {version: n}}):
+  // a session counts against the version it was started on.
+  const steps = Object.fromEntries(
+    curriculum.ids().map((id) => {
+      const counts: Record<number, number> = {};
+      for (let n = 1; n <= (curriculum.version(id) ?? 0); n++) {
+        const set = curriculum.steps(id, n);
+        if (set) counts[n] = set.size;
+      }
+      return [id, counts];
+    }),
+  );
   /** A skill of `s` completed (`skillCompleted`), with the step counts as parameter `p`. */
   const completed = (p: string) => `(l.outcome = 'done' or jsonb_array_length(s->'stepsDone')
-       >= coalesce((${p}::text::jsonb ->> (s->>'skillId'))::int, 2147483647))`;
+       >= coalesce((${p}::text::jsonb #>> array[s->>'skillId', s->>'contentVersion'])::int,
+                   2147483647))`;
 
   const skillRowsP = db.query<{
     hamlet_id: string;

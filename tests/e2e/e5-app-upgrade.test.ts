@@ -13,11 +13,12 @@
  *    more through the v1 form. All 100 wait in the outbox with payload schema 1.
  * 2. v2 is deployed. The phone notices the new service worker; both app tabs
  *    offer the update. In the second tab the volunteer first finishes and
- *    saves a form (a v1 session too), then starts another one, half-typed.
+ *    saves a form (a v1 session too), then starts another one, half-typed,
+ *    with a step of VNeID's checklist version 1 ticked (v2 brings version 2).
  * 3. "Cập nhật ngay" in the first tab: v2 takes over and opens the database
  *    as version DB_VERSION. The old bench tab gets `versionchange` and closes its
  *    connection (otherwise v2 could not open it); the half-typed form comes
- *    back in v2 with what was typed.
+ *    back in v2 with what was typed, still on VNeID's version-1 checklist.
  * 4. The sync API comes back: the server accepts all 101 v1 payloads
  *    (upcast), nothing lost, nothing twice, the phone equal to the server.
  */
@@ -45,6 +46,8 @@ import {
   type RunningServer,
 } from './harness.ts';
 import { buildPreviousRelease, type PreviousRelease } from './previous-release.ts';
+import vneidNow from '../../seeds/skills/vneid-level2.json';
+import vneidV1 from '../../seeds/skills/archive/vneid-level2.v1.json';
 
 const ROOT = join(import.meta.dirname, '../..');
 /**
@@ -53,6 +56,10 @@ const ROOT = join(import.meta.dirname, '../..');
  */
 const RUNS = Number(process.env.SOTAY_E5_RUNS) || 10;
 const BENCH_SAVES = 98;
+const VNEID = 'Kích hoạt và dùng tài khoản định danh điện tử mức 2 (VNeID)';
+/** A step of VNeID's checklist version 1 (the previous release's), and one version 2 added. */
+const OTP_STEP = vneidV1.steps.find((st) => st.id === 'enter-otp')!.text.vi;
+const SHOW_DOCUMENTS = vneidNow.steps.find((st) => st.id === 'show-documents')!.text.vi;
 
 let previous: PreviousRelease;
 let www: string;
@@ -260,7 +267,7 @@ async function oneRun(run: number): Promise<void> {
     await tabB.getByLabel('Từ 60 tuổi trở lên').fill('2');
     await tabB
       .getByRole('checkbox', {
-        name: 'Kích hoạt và dùng tài khoản định danh điện tử mức 2 (VNeID)',
+        name: VNEID,
         exact: true,
       })
       .check();
@@ -273,6 +280,9 @@ async function oneRun(run: number): Promise<void> {
     const halfTyped = `${tag} đang nhập dở`;
     await tabB.getByLabel('Ghi chú').fill(halfTyped);
     await tabB.getByLabel('Dưới 30 tuổi').fill('3');
+    // On the v1 checklist of VNeID (v2 of the app brings checklist version 2, one step more).
+    await tabB.getByRole('checkbox', { name: VNEID, exact: true }).check();
+    await tabB.getByRole('checkbox', { name: OTP_STEP, exact: true }).check();
 
     // 3. Update in tab A. v1 then reloads the tabs the new worker took over;
     // a v1 tab it misses gets `versionchange` once v2 opens the database as
@@ -325,6 +335,14 @@ async function oneRun(run: number): Promise<void> {
     await tabB.getByText('Đã khôi phục nội dung bạn đang nhập dở.').waitFor();
     expect(await tabB.getByLabel('Ghi chú').inputValue()).toBe(halfTyped);
     expect(await tabB.getByLabel('Dưới 30 tuổi').inputValue()).toBe('3');
+    // The session in progress keeps the checklist it was started on, ticks and all.
+    await tabB
+      .getByText('Buổi này bắt đầu với danh sách bước phiên bản 1', { exact: false })
+      .waitFor();
+    expect(await tabB.getByRole('checkbox', { name: OTP_STEP, exact: true }).isChecked()).toBe(
+      true,
+    );
+    expect(await tabB.getByRole('checkbox', { name: SHOW_DOCUMENTS, exact: true }).count()).toBe(0);
 
     // 4. The sync API is back: every v1 payload goes up once and is accepted.
     sync.reconnect();

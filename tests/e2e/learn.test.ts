@@ -1,10 +1,13 @@
 /**
  * Issue 7's learn area in the browser, on 360-px phones: a volunteer shows a
  * tutorial's QR code and then sees it among what they shared; on a phone
- * with no Vietnamese voice the read-aloud button says so. A resident (no
+ * with no Vietnamese voice the read-aloud button says so; the volunteer's
+ * checklist opens the tutorial step of each checklist step, and the form is
+ * still there on coming back. A resident (no
  * account) opens the shared link, the network goes off, and they do the
  * whole VNeID tutorial by keyboard in very large text, with read-aloud, to
- * the "done" screen and its next skill; the quiz explains at once. No
+ * the "done" screen and its next skill; the quiz explains at once. Another
+ * does a whole tutorial in English, read aloud with an English voice. No
  * serious accessibility violation on any learn screen.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +38,8 @@ afterAll(async () => {
 });
 
 const VNEID = 'Kích hoạt và dùng tài khoản định danh điện tử mức 2 (VNeID)';
+/** The VNeID tutorial's steps ("get ready", then one per checklist step). */
+const STEPS = 11;
 
 describe('the learn area', () => {
   it('lets a volunteer share a tutorial and see what they shared', async () => {
@@ -56,6 +61,31 @@ describe('the learn area', () => {
     const shared = v.getByRole('region', { name: 'Bài đã chia sẻ' });
     await shared.getByText(new RegExp(`^${VNEID.replace(/[()]/g, '\\$&')}: mã QR, `)).waitFor();
     expect(await seriousViolations(v)).toEqual([]);
+  });
+
+  it('links each step of the volunteer’s checklist to the tutorial step, and keeps the form', async () => {
+    const v = volunteer.page;
+    await v.goto(`${server.url}/field/new`);
+    await v.getByRole('heading', { name: 'Ghi buổi hỗ trợ' }).waitFor();
+    await v.getByRole('checkbox', { name: VNEID, exact: true }).check();
+    await v.getByLabel('Ghi chú').fill('Hướng dẫn theo bài học');
+
+    // Teaching on the recording screen: the tutorial step opens under the checklist step.
+    await v.getByText('Chỉ cho người dân (bước 5 của bài học)').click();
+    await v
+      .getByText('Mở tin nhắn, xem mã OTP (mã dùng một lần) rồi tự gõ mã vào ứng dụng VNeID.')
+      .waitFor();
+    expect(await seriousViolations(v)).toEqual([]);
+    await v.getByRole('link', { name: 'Mở bước 5 của bài học cho người dân xem' }).click();
+    await v.getByRole('heading', { name: `Bước 5 trên ${STEPS}` }).waitFor();
+    await v.getByRole('heading', { name: 'Lưu ý an toàn' }).waitFor();
+
+    // Back to the form: nothing typed or ticked is lost.
+    await v.goBack();
+    await v.getByRole('heading', { name: 'Ghi buổi hỗ trợ' }).waitFor();
+    await v.getByText('Đã khôi phục nội dung bạn đang nhập dở.').waitFor();
+    expect(await v.getByRole('checkbox', { name: VNEID, exact: true }).isChecked()).toBe(true);
+    expect(await v.getByLabel('Ghi chú').inputValue()).toBe('Hướng dẫn theo bài học');
   });
 
   it('lets a resident open the link, go offline, and finish the VNeID tutorial by keyboard, read aloud', async () => {
@@ -125,21 +155,21 @@ describe('the learn area', () => {
 
     await tabTo(r, r.getByRole('link', { name: 'Bắt đầu học' }));
     await r.keyboard.press('Enter');
-    for (let n = 1; n <= 10; n++) {
-      await r.getByRole('heading', { name: `Bước ${n} trên 10` }).waitFor();
+    for (let n = 1; n <= STEPS; n++) {
+      await r.getByRole('heading', { name: `Bước ${n} trên ${STEPS}` }).waitFor();
       if (n === 1) {
         expect(await seriousViolations(r)).toEqual([]);
         await tabTo(r, r.getByRole('button', { name: 'Đọc to bước này' }));
         await r.keyboard.press('Enter');
         await expect
           .poll(() => r.evaluate(() => (window as unknown as { spoken: string[] }).spoken))
-          .toEqual([expect.stringMatching(/^Bước 1 trên 10\. .+Bạn sẽ thấy: /)]);
+          .toEqual([expect.stringMatching(new RegExp(`^Bước 1 trên ${STEPS}\\. .+Bạn sẽ thấy: `))]);
       }
       if (n === 5) {
         // The OTP step warns: only the resident types the code.
         await r.getByRole('heading', { name: 'Lưu ý an toàn' }).waitFor();
       }
-      const next = r.getByRole('link', { name: n === 10 ? 'Xong bài' : 'Tiếp', exact: true });
+      const next = r.getByRole('link', { name: n === STEPS ? 'Xong bài' : 'Tiếp', exact: true });
       await tabTo(r, next);
       await r.keyboard.press('Enter');
     }
@@ -166,5 +196,86 @@ describe('the learn area', () => {
     await first.getByText(/^(Đúng rồi!|Chưa đúng, không sao cả\.)/).waitFor();
     expect(await seriousViolations(r)).toEqual([]);
     await resident.context.setOffline(false);
+  });
+
+  it('works the same in English: a whole tutorial, read aloud with an English voice', async () => {
+    const phone = await openPhone();
+    try {
+      // A phone with voices in both languages: what it reads, and in which, is kept.
+      await phone.context.addInitScript(() => {
+        const spoken: { text: string; lang: string }[] = [];
+        Object.assign(window, { spoken });
+        const voices = [
+          { lang: 'vi-VN', name: 'Tiếng Việt', localService: true, default: true },
+          { lang: 'en-GB', name: 'English', localService: true, default: false },
+        ];
+        class Utterance {
+          text: string;
+          voice: unknown = null;
+          lang = '';
+          rate = 1;
+          onend: (() => void) | null = null;
+          onerror: (() => void) | null = null;
+          constructor(text: string) {
+            this.text = text;
+          }
+        }
+        Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: Utterance });
+        Object.defineProperty(window, 'speechSynthesis', {
+          value: {
+            getVoices: () => voices,
+            speak: (u: Utterance) => {
+              spoken.push({ text: u.text, lang: u.lang });
+              setTimeout(() => u.onend?.(), 10);
+            },
+            cancel: () => undefined,
+            addEventListener: () => undefined,
+            removeEventListener: () => undefined,
+          },
+        });
+      });
+      const r = phone.page;
+      await r.goto(`${server.url}/learn`);
+      await r.getByRole('heading', { name: 'Học dùng điện thoại' }).waitFor();
+      await r.getByRole('button', { name: 'Switch to English' }).click();
+      await r.getByRole('heading', { name: 'Learn to use your phone' }).waitFor();
+      await r.getByLabel('Tutorial code').fill('107');
+      await r.getByRole('button', { name: 'Open', exact: true }).click();
+      const title = 'Recognise and deal with online scams';
+      await r.getByRole('heading', { name: title }).waitFor();
+      await r.getByRole('link', { name: 'Start', exact: true }).click();
+
+      const count = 9;
+      for (let n = 1; n <= count; n++) {
+        await r.getByRole('heading', { name: `Step ${n} of ${count}` }).waitFor();
+        if (n === 1) {
+          await r.getByText('When someone claiming to be the police', { exact: false }).waitFor();
+          await r.getByRole('button', { name: 'Read this step aloud' }).click();
+          await expect
+            .poll(() =>
+              r.evaluate(
+                () => (window as unknown as { spoken: { text: string; lang: string }[] }).spoken,
+              ),
+            )
+            .toEqual([
+              expect.objectContaining({
+                text: expect.stringMatching(
+                  /^Step 1 of 9\. When someone .+What you will see: /,
+                ) as string,
+                lang: 'en-GB',
+              }),
+            ]);
+          expect(await seriousViolations(r)).toEqual([]);
+        }
+        await r.getByRole('link', { name: n === count ? 'Finish' : 'Next', exact: true }).click();
+      }
+      await r.getByRole('heading', { name: `You have finished: ${title}` }).waitFor();
+      expect(await seriousViolations(r)).toEqual([]);
+      // The language is remembered: the list comes back in English.
+      await r.reload();
+      await r.getByRole('heading', { name: `You have finished: ${title}` }).waitFor();
+    } finally {
+      await phone.close();
+    }
   });
 });

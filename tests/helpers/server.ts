@@ -45,7 +45,8 @@ export function testCurriculum(): Curriculum {
   ]);
   const ids = [...new Set([...real.ids(), ...extra.ids()])].sort();
   return {
-    steps: (id) => extra.steps(id) ?? real.steps(id),
+    steps: (id, version) =>
+      extra.version(id) !== undefined ? extra.steps(id, version) : real.steps(id, version),
     version: (id) => extra.version(id) ?? real.version(id),
     core: (id) => (extra.steps(id) ? extra.core(id) : real.core(id)),
     ids: () => ids,

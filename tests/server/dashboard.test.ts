@@ -54,7 +54,13 @@ const sessionArb = fc
     ages: fc.tuple(fc.nat(3), fc.nat(3), fc.nat(3)),
     women: fc.option(fc.nat(3), { nil: undefined }),
     skills: fc.uniqueArray(
-      fc.record({ skillId: fc.constantFrom(...SKILLS), steps: fc.nat(20), all: fc.boolean() }),
+      fc.record({
+        skillId: fc.constantFrom(...SKILLS),
+        // Which published version of the checklist (1 = the oldest) the session was on.
+        version: fc.nat(3),
+        steps: fc.nat(20),
+        all: fc.boolean(),
+      }),
       { minLength: 1, maxLength: 4, selector: (s) => s.skillId },
     ),
   })
@@ -78,10 +84,11 @@ const sessionArb = fc
           ...(r.women === undefined ? {} : { women: Math.min(r.women, total) }),
         },
         skills: r.skills.map((s) => {
-          const ids = [...curriculum.steps(s.skillId)!];
+          const contentVersion = 1 + (s.version % curriculum.version(s.skillId)!);
+          const ids = [...curriculum.steps(s.skillId, contentVersion)!];
           return {
             skillId: s.skillId,
-            contentVersion: 1,
+            contentVersion,
             stepsDone: s.all ? ids : ids.slice(0, s.steps % ids.length),
           };
         }),
@@ -97,7 +104,8 @@ function expected(made: Made[], from: string, to: string) {
   const people = (m: Made) =>
     m.content.residents.under30 + m.content.residents.from30to59 + m.content.residents.over60;
   const completed = (m: Made, s: Made['content']['skills'][number]) =>
-    m.content.outcome === 'done' || s.stepsDone.length >= curriculum.steps(s.skillId)!.size;
+    m.content.outcome === 'done' ||
+    s.stepsDone.length >= curriculum.steps(s.skillId, s.contentVersion)!.size;
   const hamlets = HAMLETS.map((h) => {
     const own = inPeriod.filter((m) => m.content.hamletId === h);
     const codes = new Map<string, Set<string>>();
@@ -254,7 +262,7 @@ describe.each(availableBackends())('dashboard (%s)', (backend) => {
       'truncate activity_log, activity_log_revision, processed_mutation, sync_conflict, sync_client cascade',
     );
     const phone = makeClient();
-    const vneid = [...curriculum.steps('vneid-level2')!];
+    const vneid = [...curriculum.steps('vneid-level2', 1)!];
     const mutations = await Promise.all(
       ['H1', 'H2', 'H3'].map((householdCode) =>
         makeMutation({

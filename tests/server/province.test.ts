@@ -81,7 +81,7 @@ function content(r: Session): LogContentInput {
     residents: { under30: u, from30to59: m, over60: o + (u + m + o === 0 ? 1 : 0) },
     skills: r.skills.map((skillId) => ({
       skillId,
-      contentVersion: 1,
+      contentVersion: curriculum.version(skillId)!,
       stepsDone: [...curriculum.steps(skillId)!],
     })),
   });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payloadHash } from '../../src/shared/hash.ts';
 import { uuidv4, uuidv7 } from '../../src/shared/ids.ts';
 import type { Mutation, PushResponse } from '../../src/shared/protocol.ts';
+import { loadCurriculum } from '../../src/server/curriculum.ts';
 import {
   availableBackends,
   createTestServer,
@@ -363,6 +364,20 @@ describe.each(availableBackends())('POST /api/sync/push (%s)', (backend) => {
       'skills.0.contentVersion',
       'invalid',
     ],
+    [
+      'a step the session’s checklist version did not have (VNeID v1 had no show-documents)',
+      {
+        skills: [
+          {
+            skillId: 'vneid-level2',
+            contentVersion: 1,
+            stepsDone: ['check-level-2', 'show-documents'],
+          },
+        ],
+      },
+      'skills.0.stepsDone',
+      'unknownStep',
+    ],
     ['a hamlet of another commune', { hamletId: OTHER_COMMUNE.hamletId }, 'hamletId', 'invalid'],
     ['a date after tomorrow', { activityDate: '2099-01-01' }, 'activityDate', 'futureDate'],
   ])('rejects %s as invalid', async (_name, overrides, field, code) => {
@@ -374,6 +389,40 @@ describe.each(availableBackends())('POST /api/sync/push (%s)', (backend) => {
 
     expect(res.results[0]).toMatchObject({ status: 'rejected', reason: 'invalid' });
     expect(res.results[0]!.problems).toContainEqual({ field, code });
+  });
+
+  it('accepts a session on the checklist version it was started on, old or current', async () => {
+    const c = makeClient();
+    const v1 = [...loadCurriculum().steps('vneid-level2', 1)!];
+    const v2 = [...loadCurriculum().steps('vneid-level2', 2)!];
+    const mutations = [
+      await makeMutation({
+        seq: 1,
+        payload: makeLogContent({
+          skills: [{ skillId: 'vneid-level2', contentVersion: 1, stepsDone: v1 }],
+        }),
+      }),
+      await makeMutation({
+        seq: 2,
+        payload: makeLogContent({
+          skills: [{ skillId: 'vneid-level2', contentVersion: 2, stepsDone: v2 }],
+        }),
+      }),
+    ];
+
+    const res = await pushOk(an, c.clientId, mutations);
+
+    expect(v2).toContain('show-documents');
+    expect(v1).not.toContain('show-documents');
+    expect(res.results.map((r) => r.status)).toEqual(['applied', 'applied']);
+    const stored = await s.db.query<{ skills: unknown }>(
+      'select skills from activity_log where id = any($1::uuid[]) order by seq',
+      [mutations.map((m) => m.entityId)],
+    );
+    expect(stored.map((r) => r.skills)).toEqual([
+      [{ skillId: 'vneid-level2', contentVersion: 1, stepsDone: v1 }],
+      [{ skillId: 'vneid-level2', contentVersion: 2, stepsDone: v2 }],
+    ]);
   });
 
   it('stops at a sequence gap with 409 and the expected number', async () => {

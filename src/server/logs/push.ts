@@ -376,13 +376,17 @@ async function checkContent(
   let unknownSkill = false;
   let futureVersion = false;
   content.skills.forEach((s, i) => {
-    const steps = deps.curriculum.steps(s.skillId);
-    if (steps === undefined) {
+    if (deps.curriculum.version(s.skillId) === undefined) {
       unknownSkill = true;
       return;
     }
-    // A checklist version the server has never published.
-    if (s.contentVersion > (deps.curriculum.version(s.skillId) ?? 1)) futureVersion = true;
+    // The steps of the checklist version the session was started on.
+    const steps = deps.curriculum.steps(s.skillId, s.contentVersion);
+    if (steps === undefined) {
+      // A checklist version the server has never published.
+      futureVersion = true;
+      return;
+    }
     if (s.stepsDone.some((id) => !steps.has(id))) {
       problems.push({ field: `skills.${i}.stepsDone`, code: 'unknownStep' });
     }

@@ -29,7 +29,14 @@ export const skillStepSchema = v.object({
 
 export const skillSchema = v.object({
   id: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]*$/)),
+  /**
+   * Raised whenever the steps change. A session keeps the version it was
+   * started on; the versions before the current one stay in
+   * `seeds/skills/archive/<id>.v<N>.json`, unchanged, for those sessions.
+   */
   version: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  /** What this version changed, shown beside a session still on an older one. */
+  changes: v.optional(text),
   coreSkills: v.array(v.picklist(CORE_SKILLS)),
   title: text,
   summary: text,

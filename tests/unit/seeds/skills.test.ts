@@ -1,5 +1,6 @@
-// Curriculum seeds: every file in seeds/skills must match skillSchema and the
-// content rules (both languages, NFC text, stable step ids).
+// Curriculum seeds: every file in seeds/skills (and the older versions kept in
+// seeds/skills/archive) must match skillSchema and the content rules (both
+// languages, NFC text, stable step ids, every older version kept).
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
@@ -32,6 +33,7 @@ function texts(skill: Skill): [string, Text][] {
     ['summary', skill.summary],
   ];
   if (skill.prerequisites) out.push(['prerequisites', skill.prerequisites]);
+  if (skill.changes) out.push(['changes', skill.changes]);
   for (const step of skill.steps) {
     out.push([`steps.${step.id}.text`, step.text]);
     if (step.safety) out.push([`steps.${step.id}.safety`, step.safety]);
@@ -39,8 +41,8 @@ function texts(skill: Skill): [string, Text][] {
   return out;
 }
 
-function load(file: string): { source: string; raw: unknown; skill: Skill } {
-  const source = readFileSync(dir + file, 'utf8');
+function load(file: string, from = dir): { source: string; raw: unknown; skill: Skill } {
+  const source = readFileSync(from + file, 'utf8');
   const raw: unknown = JSON.parse(source);
   const result = v.safeParse(skillSchema, raw);
   if (!result.success) {
@@ -73,10 +75,10 @@ describe('seeds/skills', () => {
         expect(file).toBe(`${skill.id}.json`);
       });
 
-      it('has 6–9 steps with unique 3–40 character ids', () => {
+      it('has 6–10 steps with unique 3–40 character ids', () => {
         const { skill } = load(file);
         expect(skill.steps.length).toBeGreaterThanOrEqual(6);
-        expect(skill.steps.length).toBeLessThanOrEqual(9);
+        expect(skill.steps.length).toBeLessThanOrEqual(10);
         const ids = skill.steps.map((step) => step.id);
         expect(new Set(ids).size, `duplicate step ids: ${ids.join(', ')}`).toBe(ids.length);
         for (const id of ids) {
@@ -107,6 +109,56 @@ describe('seeds/skills', () => {
         for (const [where, text] of texts(skill)) {
           expect(text.vi === text.vi.normalize('NFC'), `${where}.vi is not NFC`).toBe(true);
           expect(text.en === text.en.normalize('NFC'), `${where}.en is not NFC`).toBe(true);
+        }
+        expect(source === source.normalize('NFC'), 'file is not NFC').toBe(true);
+      });
+    });
+  }
+});
+
+const archiveDir = dir + 'archive/';
+const archived = readdirSync(archiveDir)
+  .filter((name) => name.endsWith('.json'))
+  .sort();
+
+describe('seeds/skills/archive (the versions sessions in progress may still be on)', () => {
+  const current = new Map(files.map((f) => [load(f).skill.id, load(f).skill]));
+
+  it('keeps every older version of every skill, and says what the current one changed', () => {
+    for (const skill of current.values()) {
+      for (let n = 1; n < skill.version; n++) {
+        expect(archived, `${skill.id} version ${n} is not archived`).toContain(
+          `${skill.id}.v${n}.json`,
+        );
+      }
+      if (skill.version > 1) expect(skill.changes, `${skill.id} v${skill.version}`).toBeDefined();
+    }
+  });
+
+  for (const file of archived) {
+    describe(file, () => {
+      it('matches skillSchema, is named <id>.v<version>.json and is older than the current one', () => {
+        const { raw, skill } = load(file, archiveDir);
+        expect(skill).toEqual(raw);
+        expect(file).toBe(`${skill.id}.v${skill.version}.json`);
+        expect(current.get(skill.id), `no current ${skill.id}`).toBeDefined();
+        expect(skill.version).toBeLessThan(current.get(skill.id)!.version);
+      });
+
+      it('differs from the next version (a new version is raised only for a change)', () => {
+        const { skill } = load(file, archiveDir);
+        const nextFile = `${skill.id}.v${skill.version + 1}.json`;
+        const next = archived.includes(nextFile)
+          ? load(nextFile, archiveDir).skill
+          : current.get(skill.id)!;
+        expect(JSON.stringify(next.steps)).not.toBe(JSON.stringify(skill.steps));
+      });
+
+      it('has both languages for every text, NFC-normalised', () => {
+        const { source, skill } = load(file, archiveDir);
+        for (const [where, text] of texts(skill)) {
+          expect(text.vi.trim(), `${where}.vi`).not.toBe('');
+          expect(text.en.trim(), `${where}.en`).not.toBe('');
         }
         expect(source === source.normalize('NFC'), 'file is not NFC').toBe(true);
       });

@@ -27,7 +27,7 @@ import attentionEn from '../../../i18n/locales/attention.en.json';
 import { useTranslation } from '../../use-translation.ts';
 import { session } from '../../session.ts';
 import { formatDateTime, formatIsoDate } from '../../format.ts';
-import { loadSkills, localized, skills } from '../../content.ts';
+import { loadSkills, loadSkillVersions, localized, skillAt, skills } from '../../content.ts';
 import { fieldKey } from './log-form.ts';
 import {
   actionsFor,
@@ -72,7 +72,17 @@ export function AttentionPage() {
     let live = true;
     const load = logFilter ? listAttentionFor(field.db, logFilter) : listAttention(field.db);
     load.then(
-      (list) => live && setItems(list),
+      (list) => {
+        if (!live) return;
+        setItems(list);
+        // Sessions started on an older checklist are described with that checklist.
+        void loadSkillVersions(
+          list.flatMap((i) => [
+            ...(i.localPayload?.skills ?? []),
+            ...(i.serverRecord?.skills ?? []),
+          ]),
+        );
+      },
       (err: unknown) => {
         console.error(err);
         if (live) setItems([]);
@@ -93,6 +103,7 @@ export function AttentionPage() {
     t: tr,
     hamletName: (id) => user.hamlets.find((h) => h.id === id)?.name ?? id,
     skills: skills.value,
+    skillAt,
     skillTitle: (s) => localized(s.title, lng),
   };
 

@@ -28,7 +28,16 @@ import type { FieldProblem } from '../../../shared/validation.ts';
 import type { Skill } from '../../../shared/schemas/skill.ts';
 import { useTranslation } from '../../use-translation.ts';
 import { session } from '../../session.ts';
-import { loadSkills, localized, skills, skillsFailed } from '../../content.ts';
+import {
+  loadSkills,
+  loadSkillVersions,
+  localized,
+  skillAt,
+  skills,
+  skillsFailed,
+} from '../../content.ts';
+import { loadTutorial } from '../../learn/content.ts';
+import type { Tutorial } from '../../../shared/schemas/tutorial.ts';
 import { todayIso, formatIsoDate } from '../../format.ts';
 import { flash } from '../../flash.ts';
 import { TextField } from '../../components/TextField.tsx';
@@ -571,6 +580,13 @@ function SkillsPicker(p: {
   const { t } = useTranslation();
   const list = skills.value;
   const selected = new Map(p.form.skills.map((s) => [s.skillId, s]));
+  const tutorials = useTutorials(p.form.skills.map((s) => s.skillId));
+
+  // A session keeps the checklist version it was started on (an older one
+  // comes from the archive); new sessions get the current one.
+  useEffect(() => {
+    void loadSkillVersions(p.form.skills);
+  }, [p.form.skills]);
 
   const toggleSkill = (skill: Skill, on: boolean) => {
     if (on)
@@ -591,6 +607,21 @@ function SkillsPicker(p: {
       }),
     );
   };
+  /** Moves a session on an older checklist to the current one, keeping the ticks both have. */
+  const moveToCurrent = (skill: Skill) => {
+    const order = skill.steps.map((s) => s.id);
+    p.onChange(
+      p.form.skills.map((s) =>
+        s.skillId === skill.id
+          ? {
+              skillId: s.skillId,
+              contentVersion: skill.version,
+              stepsDone: order.filter((id) => s.stepsDone.includes(id)),
+            }
+          : s,
+      ),
+    );
+  };
 
   return (
     <fieldset
@@ -600,25 +631,45 @@ function SkillsPicker(p: {
       <legend>{t('form.chooseSkills')}</legend>
       {list === null && !skillsFailed.value && <p class="muted">{t('form.contentLoading')}</p>}
       {skillsFailed.value && <p class="error-box">{t('form.contentFailed')}</p>}
-      {list?.map((skill) => {
-        const sel = selected.get(skill.id);
-        const order = skill.steps.map((s) => s.id);
+      {list?.map((current) => {
+        const sel = selected.get(current.id);
+        const older = sel !== undefined && sel.contentVersion !== current.version;
+        // The checklist this session is on: undefined while an older one loads (or is missing).
+        const skill = sel ? skillAt(current.id, sel.contentVersion) : current;
+        const tutorial = tutorials.get(current.id);
         return (
-          <div key={skill.id} class={`skill${sel ? ' open' : ''}`}>
+          <div key={current.id} class={`skill${sel ? ' open' : ''}`}>
             <label class="choice">
               <input
                 type="checkbox"
                 checked={sel !== undefined}
-                onChange={(e) => toggleSkill(skill, e.currentTarget.checked)}
+                onChange={(e) => toggleSkill(current, e.currentTarget.checked)}
               />
-              <span>{localized(skill.title, p.lng)}</span>
+              <span>{localized(current.title, p.lng)}</span>
             </label>
-            {sel && (
+            {sel && older && (
+              <div class="version-note" role="note">
+                <p>
+                  {t('form.olderVersion', { version: sel.contentVersion })}{' '}
+                  {current.changes && localized(current.changes, p.lng)}
+                </p>
+                {!skill && <p>{t('form.versionMissing', { version: sel.contentVersion })}</p>}
+                <button type="button" class="btn small" onClick={() => moveToCurrent(current)}>
+                  {t('form.useNewVersion', { version: current.version })}
+                </button>
+              </div>
+            )}
+            {sel && skill && (
               <fieldset class="steps">
                 <legend>
                   {localized(skill.title, p.lng)} —{' '}
                   {t('form.stepsOf', { done: sel.stepsDone.length, total: skill.steps.length })}
                 </legend>
+                {tutorial && (
+                  <p class="teach-all">
+                    <a href={`/learn/${current.id}`}>{t('form.openTutorial')}</a>
+                  </p>
+                )}
                 {skill.steps.map((step) => (
                   <div key={step.id} class="step">
                     <label class="choice">
@@ -626,12 +677,18 @@ function SkillsPicker(p: {
                         type="checkbox"
                         checked={sel.stepsDone.includes(step.id)}
                         onChange={(e) =>
-                          toggleStep(skill.id, step.id, e.currentTarget.checked, order)
+                          toggleStep(
+                            skill.id,
+                            step.id,
+                            e.currentTarget.checked,
+                            skill.steps.map((s) => s.id),
+                          )
                         }
                       />
                       <span>{localized(step.text, p.lng)}</span>
                     </label>
                     {step.safety && <p class="safety">⚠ {localized(step.safety, p.lng)}</p>}
+                    {tutorial && <TeachStep lng={p.lng} tutorial={tutorial} stepId={step.id} />}
                   </div>
                 ))}
               </fieldset>
@@ -641,5 +698,57 @@ function SkillsPicker(p: {
       })}
       <FieldError id="skills" msg={p.error} />
     </fieldset>
+  );
+}
+
+/** The residents' tutorials of the chosen skills, loaded as they are chosen. */
+function useTutorials(ids: readonly string[]): ReadonlyMap<string, Tutorial> {
+  const [loaded, setLoaded] = useState<ReadonlyMap<string, Tutorial>>(new Map());
+  const key = ids.join(' ');
+  useEffect(() => {
+    const missing = ids.filter((id) => !loaded.has(id));
+    if (missing.length === 0) return;
+    let live = true;
+    void Promise.all(missing.map((id) => loadTutorial(id).catch(() => null))).then((list) => {
+      if (!live) return;
+      setLoaded((prev) => {
+        const next = new Map(prev);
+        for (const tutorial of list) if (tutorial) next.set(tutorial.skillId, tutorial);
+        return next;
+      });
+    });
+    return () => {
+      live = false;
+    };
+  }, [key]);
+  return loaded;
+}
+
+/**
+ * Under a checklist step, the resident's tutorial step that teaches it: what
+ * the resident does, sees, and does if it goes wrong, and a link to that step
+ * on its own screen (to show the resident, or to share), so teaching and
+ * recording happen on the same screen.
+ */
+function TeachStep(p: { lng: string; tutorial: Tutorial; stepId: string }) {
+  const { t } = useTranslation();
+  const index = p.tutorial.steps.findIndex((s) => s.checklist.includes(p.stepId));
+  const step = p.tutorial.steps[index];
+  if (!step) return null;
+  const n = index + 1;
+  return (
+    <details class="teach">
+      <summary>{t('form.teachStep', { n })}</summary>
+      <p>
+        <strong>{t('form.teachDo')}</strong> {localized(step.do, p.lng)}
+      </p>
+      <p>
+        <strong>{t('form.teachSee')}</strong> {localized(step.see, p.lng)}
+      </p>
+      <p>
+        <strong>{t('form.teachTrouble')}</strong> {localized(step.trouble, p.lng)}
+      </p>
+      <a href={`/learn/${p.tutorial.skillId}/${n}`}>{t('form.openTutorialStep', { n })}</a>
+    </details>
   );
 }

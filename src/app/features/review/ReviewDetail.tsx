@@ -24,7 +24,7 @@ import { api } from '../../api.ts';
 import { session } from '../../session.ts';
 import { formatDateTime, formatIsoDate } from '../../format.ts';
 import { diffContent, type FormatContext } from '../../log-diff.ts';
-import { loadSkills, localized, skills } from '../../content.ts';
+import { loadSkills, loadSkillVersions, localized, skillAt, skills } from '../../content.ts';
 import { ReviewBadge } from '../../components/StatusBadge.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { DiffTable } from '../../components/DiffTable.tsx';
@@ -64,11 +64,15 @@ export function ReviewDetail() {
     setReason('');
     setCommentError(undefined);
     void loadSkills().catch(() => undefined);
-    api
-      .getReviewDetail(id)
-      .then(setDetail, (err: unknown) =>
+    api.getReviewDetail(id).then(
+      (d) => {
+        setDetail(d);
+        // A session started on an older checklist is shown with that checklist's steps.
+        void loadSkillVersions(d.log.skills);
+      },
+      (err: unknown) =>
         setDetail(err instanceof HttpError && err.status === 404 ? 'missing' : 'failed'),
-      );
+    );
   }, [id]);
 
   if (detail === null)
@@ -176,6 +180,7 @@ export function ReviewDetail() {
     t: t as unknown as FormatContext['t'],
     hamletName: (hid) => session.value?.user.hamlets.find((h) => h.id === hid)?.name ?? hid,
     skills: skills.value ?? null,
+    skillAt,
     skillTitle: (skill) => localized(skill.title, lng),
   };
   const hamlet = formatCtx.hamletName(current.hamletId);
@@ -248,10 +253,12 @@ export function ReviewDetail() {
       <h2>{t('fields.skills')}</h2>
       <ul class="skill-summary">
         {current.skills.map((s) => {
-          const skill = skillById.get(s.skillId);
+          // The checklist the session was on (an older one once loaded from the archive).
+          const skill = skillAt(s.skillId, s.contentVersion);
+          const named = skill ?? skillById.get(s.skillId);
           return (
             <li key={s.skillId}>
-              <strong>{skill ? localized(skill.title, lng) : s.skillId}</strong>{' '}
+              <strong>{named ? localized(named.title, lng) : s.skillId}</strong>{' '}
               {skill && t('form.stepsOf', { done: s.stepsDone.length, total: skill.steps.length })}
               {skill && (
                 <ul>
