@@ -170,6 +170,16 @@ describe('the learn area', () => {
         await r.getByRole('heading', { name: 'Lưu ý an toàn' }).waitFor();
       }
       const next = r.getByRole('link', { name: n === STEPS ? 'Xong bài' : 'Tiếp', exact: true });
+      // One thumb on a 360-px screen, in very large text: nothing wider than the
+      // screen, and back and next big, at the bottom, on screen without scrolling.
+      expect(await r.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      for (const button of [next, r.getByRole('link', { name: 'Quay lại', exact: true })]) {
+        const box = (await button.boundingBox())!;
+        expect(box.height, `step ${n}`).toBeGreaterThanOrEqual(48);
+        expect(box.width, `step ${n}`).toBeGreaterThanOrEqual(120);
+        expect(box.y, `step ${n}: in the bottom third`).toBeGreaterThan((740 * 2) / 3);
+        expect(box.y + box.height, `step ${n}: on screen`).toBeLessThanOrEqual(740);
+      }
       await tabTo(r, next);
       await r.keyboard.press('Enter');
     }

@@ -374,7 +374,7 @@ function StepPage(p: { skill: Skill; tutorial: Tutorial; n: number; step: Tutori
         <p>{l(step.trouble)}</p>
       </section>
       <ReadAloud text={spoken} label={t('learn.readAloud')} />
-      <div class="learn-nav">
+      <div class="learn-nav sticky">
         <a class="btn big" href={n === 1 ? `/learn/${skill.id}` : `/learn/${skill.id}/${n - 1}`}>
           {t('learn.back')}
         </a>
