@@ -1,10 +1,12 @@
 import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
+import { learnCatalogPlugin } from './scripts/learn-catalog.ts';
 import { VitePWA } from 'vite-plugin-pwa';
 
 export default defineConfig({
   plugins: [
     preact(),
+    learnCatalogPlugin(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/sw',

@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import preact from '@preact/preset-vite';
+import { learnCatalogPlugin } from './scripts/learn-catalog.ts';
 
 const e2eTimeout = 180_000;
 /**
@@ -10,7 +11,7 @@ const e2eTimeout = 180_000;
 const nodeTimeout = 30_000;
 
 export default defineConfig({
-  plugins: [preact()],
+  plugins: [preact(), learnCatalogPlugin()],
   test: {
     projects: [
       {

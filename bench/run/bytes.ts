@@ -77,6 +77,39 @@ export function initialJs(dist = DIST): { total: number; files: [string, number]
   return { total: files.reduce((a, [, n]) => a + n, 0), files };
 }
 
+/**
+ * The residents' learn list (`/learn`, issue 7): the initial JavaScript, plus
+ * the staff-routes chunk it is reached through and the learn chunk with
+ * everything it imports statically. The list reads the build-time catalog,
+ * so it loads no tutorial or checklist; those come one at a time, on opening.
+ */
+export function learnFirstScreenJs(dist = DIST): {
+  total: number;
+  files: [string, number][];
+  ownShare: number;
+} {
+  const manifest = readManifest(dist);
+  const initial = new Set(initialFiles(manifest, dist));
+  const files = new Set(initial);
+  const seen = new Set<string>();
+  const visit = (key: string) => {
+    const chunk = manifest[key];
+    if (!chunk) throw new Error(`${key} is not in the build manifest`);
+    if (seen.has(key)) return;
+    seen.add(key);
+    files.add(chunk.file);
+    for (const dep of chunk.imports ?? []) visit(dep);
+  };
+  visit('src/app/StaffRoutes.tsx');
+  visit('src/app/learn/LearnPages.tsx');
+  const sized = [...files]
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => [f, brotliSize(join(dist, f))] as [string, number]);
+  const total = sized.reduce((a, [, n]) => a + n, 0);
+  const ownShare = sized.filter(([f]) => !initial.has(f)).reduce((a, [, n]) => a + n, 0);
+  return { total, files: sized, ownShare };
+}
+
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);

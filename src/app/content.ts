@@ -47,6 +47,12 @@ export function loadSkills(): Promise<Skill[]> {
   return loading;
 }
 
+/** One skill's current checklist (the learn area needs only the one it shows); null if none. */
+export async function loadSkill(id: string): Promise<Skill | null> {
+  const load = modules[`/seeds/skills/${id}.json`];
+  return load ? load() : null;
+}
+
 /** The text of a `{vi, en}` pair in the active language. */
 export function localized(text: { vi: string; en: string }, lng: string): string {
   return lng === 'en' ? text.en : text.vi;

@@ -12,12 +12,13 @@ import { useEffect, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import type { Skill } from '../../shared/schemas/skill.ts';
 import type { Quiz, Tutorial, TutorialStep } from '../../shared/schemas/tutorial.ts';
-import { loadSkills, localized, skillTitle, skills } from '../content.ts';
-import { QrCode } from '../components/QrCode.tsx';
+import { CATALOG } from 'virtual:learn-catalog';
+import { loadSkill, localized } from '../content.ts';
+import type { QrCode as QrCodeType } from '../components/QrCode.tsx';
 import { formatDateTime } from '../format.ts';
 import { session } from '../session.ts';
 import { useTranslation } from '../use-translation.ts';
-import { loadQuiz, loadTutorial, loadTutorials, pictureOf, skillOfCode } from './content.ts';
+import { loadQuiz, loadTutorial, pictureOf } from './content.ts';
 import {
   allProgress,
   progressOf,
@@ -120,30 +121,26 @@ function ReadAloud({ text, label }: { text: string; label: string }) {
   );
 }
 
-function useSkills(): Skill[] | null {
-  useEffect(() => {
-    void loadSkills().catch(() => undefined);
-  }, []);
-  return skills.value;
+/** The title of a skill from the catalog (its id for one that has no tutorial). */
+function catalogTitle(skillId: string, lng: string): string {
+  const entry = CATALOG.find((c) => c.skillId === skillId);
+  return entry ? localized(entry.title, lng) : skillId;
 }
 
 export function LearnList() {
   const { t, lng } = useTranslation();
   const { route } = useLocation();
-  const list = useSkills();
-  const [tutorials, setTutorials] = useState<Tutorial[] | null>(null);
   const [codeError, setCodeError] = useState(false);
-  useEffect(() => {
-    void loadTutorials().then(setTutorials);
-  }, []);
-  const byId = new Map((tutorials ?? []).map((tu) => [tu.skillId, tu]));
   const progress = allProgress();
   const userId = session.value?.field ? session.value.user.id : null;
 
-  async function openCode(e: Event) {
+  function openCode(e: Event) {
     e.preventDefault();
     const code = new FormData(e.currentTarget as HTMLFormElement).get('code');
-    const skillId = typeof code === 'string' ? await skillOfCode(code) : null;
+    const skillId =
+      typeof code === 'string'
+        ? (CATALOG.find((c) => c.code === code.trim())?.skillId ?? null)
+        : null;
     setCodeError(skillId === null);
     if (skillId) route(`/learn/${skillId}`);
   }
@@ -152,7 +149,7 @@ export function LearnList() {
     <Frame>
       <h1>{t('learn.title')}</h1>
       <p>{t('learn.intro')}</p>
-      <form class="code-form" onSubmit={(e) => void openCode(e)} noValidate>
+      <form class="code-form" onSubmit={openCode} noValidate>
         <div class="field">
           <label for="learn-code">{t('learn.codeLabel')}</label>
           <p id="learn-code-hint" class="hint">
@@ -177,40 +174,29 @@ export function LearnList() {
           {t('learn.codeOpen')}
         </button>
       </form>
-      {list === null && <p class="muted">{t('page.loading')}</p>}
-      {list !== null && (
-        <ul class="learn-list" aria-label={t('learn.listLabel')}>
-          {list
-            .filter((s) => byId.has(s.id) || tutorials === null)
-            .map((s) => {
-              const tu = byId.get(s.id);
-              const current = tu ? progressOf(s.id, tu.skillVersion, progress) : null;
-              const picture = pictureOf(s.id);
-              return (
-                <li key={s.id}>
-                  <a class="learn-card" href={`/learn/${s.id}`}>
-                    {picture && <img src={picture} alt="" width={64} height={64} />}
-                    <span class="learn-card-text">
-                      <span class="learn-card-title">{localized(s.title, lng)}</span>
-                      <span class="muted">
-                        {current?.done
-                          ? t('learn.doneBadge')
-                          : current && tu
-                            ? t('learn.inProgress', {
-                                step: current.step,
-                                count: tu.steps.length,
-                              })
-                            : tu
-                              ? t('learn.stepsCount', { count: tu.steps.length })
-                              : ''}
-                      </span>
-                    </span>
-                  </a>
-                </li>
-              );
-            })}
-        </ul>
-      )}
+      <ul class="learn-list" aria-label={t('learn.listLabel')}>
+        {CATALOG.map((c) => {
+          const current = progressOf(c.skillId, c.version, progress);
+          const picture = pictureOf(c.skillId);
+          return (
+            <li key={c.skillId}>
+              <a class="learn-card" href={`/learn/${c.skillId}`}>
+                {picture && <img src={picture} alt="" width={64} height={64} />}
+                <span class="learn-card-text">
+                  <span class="learn-card-title">{localized(c.title, lng)}</span>
+                  <span class="muted">
+                    {current?.done
+                      ? t('learn.doneBadge')
+                      : current
+                        ? t('learn.inProgress', { step: current.step, count: c.steps })
+                        : t('learn.stepsCount', { count: c.steps })}
+                  </span>
+                </span>
+              </a>
+            </li>
+          );
+        })}
+      </ul>
       <p>
         <a class="btn big block" href="/learn/quiz">
           {t('learn.quizLink')}
@@ -233,7 +219,7 @@ function SharedList({ userId }: { userId: string }) {
         {shares.map((s: Share) => (
           <li key={`${s.at}-${s.skillId}-${s.how}`}>
             {t('learn.sharedItem', {
-              title: skillTitle(s.skillId, lng),
+              title: catalogTitle(s.skillId, lng),
               how: t(`learn.how.${s.how}`),
               when: formatDateTime(Date.parse(s.at), lng),
             })}
@@ -249,15 +235,23 @@ export function TutorialPage() {
   const { t, lng } = useTranslation();
   const { params } = useRoute();
   const skillId = params.skillId ?? '';
-  const list = useSkills();
-  const [tutorial, setTutorial] = useState<Tutorial | null | 'missing'>(null);
+  // Only this tutorial and its skill: a few KB, not the whole curriculum.
+  const [loaded, setLoaded] = useState<{ skill: Skill; tutorial: Tutorial } | null | 'missing'>(
+    null,
+  );
   useEffect(() => {
-    setTutorial(null);
-    void loadTutorial(skillId).then((tu) => setTutorial(tu ?? 'missing'));
+    let live = true;
+    setLoaded(null);
+    void Promise.all([loadSkill(skillId), loadTutorial(skillId)]).then(
+      ([skill, tutorial]) => live && setLoaded(skill && tutorial ? { skill, tutorial } : 'missing'),
+      () => live && setLoaded('missing'),
+    );
+    return () => {
+      live = false;
+    };
   }, [skillId]);
 
-  const skill = list?.find((s) => s.id === skillId);
-  if (tutorial === 'missing' || (list !== null && !skill)) {
+  if (loaded === 'missing') {
     return (
       <Frame>
         <p role="alert">{t('app.notFound')}</p>
@@ -265,13 +259,14 @@ export function TutorialPage() {
       </Frame>
     );
   }
-  if (tutorial === null || !skill) {
+  if (loaded === null) {
     return (
       <Frame>
         <p class="muted">{t('page.loading')}</p>
       </Frame>
     );
   }
+  const { skill, tutorial } = loaded;
   const title = localized(skill.title, lng);
   const count = tutorial.steps.length;
   const raw = params.step;
@@ -396,17 +391,18 @@ function DonePage({ skill, tutorial }: { skill: Skill; tutorial: Tutorial }) {
     });
   }, [skill.id, tutorial]);
   const progress = allProgress();
-  const order = skills.value ?? [];
-  const at = order.findIndex((s) => s.id === skill.id);
-  // The next skill in the list (after this one, then from the top) not done yet.
-  const next = [...order.slice(at + 1), ...order.slice(0, at)].find((s) => !progress[s.id]?.done);
+  const at = CATALOG.findIndex((c) => c.skillId === skill.id);
+  // The next tutorial in the list (after this one, then from the top) not done yet.
+  const next = [...CATALOG.slice(at + 1), ...CATALOG.slice(0, at)].find(
+    (c) => !progress[c.skillId]?.done,
+  );
   return (
     <Frame>
       <h1>{t('learn.doneTitle', { title: localized(skill.title, lng) })}</h1>
       <p class="learn-text">{t('learn.doneText')}</p>
       <div class="learn-nav column">
         {next ? (
-          <a class="btn primary big" href={`/learn/${next.id}`}>
+          <a class="btn primary big" href={`/learn/${next.skillId}`}>
             {t('learn.nextSkill', { title: localized(next.title, lng) })}
           </a>
         ) : (
@@ -420,6 +416,33 @@ function DonePage({ skill, tutorial }: { skill: Skill; tutorial: Tutorial }) {
         </a>
       </div>
     </Frame>
+  );
+}
+
+type QrModule = { QrCode: typeof QrCodeType };
+
+/**
+ * The QR code, loaded only for the share panel (a signed-in field worker):
+ * residents never download the encoder (3.6 KB brotli). It is precached, so
+ * it draws offline too.
+ */
+function LazyQrCode(p: { text: string; label: string }) {
+  const { t } = useTranslation();
+  const [mod, setMod] = useState<QrModule | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let live = true;
+    import('../components/QrCode.tsx').then(
+      (m) => live && setMod(m),
+      () => live && setFailed(true),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  if (mod) return <mod.QrCode text={p.text} label={p.label} />;
+  return (
+    <p class={failed ? 'error-box' : 'muted'}>{t(failed ? 'learn.qrFailed' : 'learn.qrLoading')}</p>
   );
 }
 
@@ -454,7 +477,7 @@ function SharePanel({ skill, tutorial }: { skill: Skill; tutorial: Tutorial }) {
       <p>{t('learn.shareIntro')}</p>
       <p class="learn-code">{t('learn.shareCode', { code: tutorial.code })}</p>
       {qr ? (
-        <QrCode text={url} label={t('learn.qrLabel', { title })} />
+        <LazyQrCode text={url} label={t('learn.qrLabel', { title })} />
       ) : (
         <button
           type="button"

@@ -2,6 +2,8 @@
  * The residents' tutorials, the quiz and the skills' pictures, from
  * `seeds/`. Each tutorial is its own small chunk, loaded on first use and
  * precached by the service worker, so a tutorial opened once works offline.
+ * The list of tutorials (titles, codes, step counts) is `virtual:learn-catalog`,
+ * made at build time, so the list screen loads none of them.
  */
 import type { Quiz, Tutorial } from '../../shared/schemas/tutorial.ts';
 
@@ -17,17 +19,6 @@ const pictures = import.meta.glob<string>('/seeds/pictures/*.svg', {
 export async function loadTutorial(skillId: string): Promise<Tutorial | null> {
   const load = tutorials[`/seeds/tutorials/${skillId}.json`];
   return load ? load() : null;
-}
-
-/** Every tutorial (small: a few KB each), for the list's step counts and the codes. */
-export function loadTutorials(): Promise<Tutorial[]> {
-  return Promise.all(Object.values(tutorials).map((load) => load()));
-}
-
-/** The skill whose tutorial has `code` ("Mã bài học"); null when none has it. */
-export async function skillOfCode(code: string): Promise<string | null> {
-  const all = await loadTutorials();
-  return all.find((t) => t.code === code.trim())?.skillId ?? null;
 }
 
 export async function loadQuiz(id: string): Promise<Quiz | null> {

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { CATALOG } from 'virtual:learn-catalog';
 import { skillSchema } from '../../../src/shared/schemas/skill.ts';
 import {
   quizSchema,
@@ -42,6 +43,21 @@ describe('seeds/tutorials', () => {
       expect(f).toBe(`${t.skillId}.json`);
       expect(t.skillVersion).toBe(skill.version);
     }
+  });
+
+  it('is listed in the build-time catalog the list screen reads, in code order, with its counts', () => {
+    const byCode = [...tutorials.map(([, t]) => t)].sort((a, b) => a.code.localeCompare(b.code));
+    expect(CATALOG).toEqual(
+      byCode.map((t) => ({
+        skillId: t.skillId,
+        code: t.code,
+        version: t.skillVersion,
+        steps: t.steps.length,
+        title: skills.find((s) => s.id === t.skillId)!.title,
+      })),
+    );
+    // The list starts with the basics, as the volunteers teach them.
+    expect(CATALOG[0]!.skillId).toBe('device-basics');
   });
 
   it.each(tutorials)('%s teaches every checklist step exactly once, in order', (_, t) => {
