@@ -66,7 +66,23 @@ export function skillTitle(id: string, lng: string): string {
 
 /** Archived checklist versions loaded so far, by `id@version`. */
 const older = signal<ReadonlyMap<string, Skill>>(new Map());
+/** Archived versions whose chunk could not be loaded (offline before it was cached). */
+const olderFailed = signal<ReadonlySet<string>>(new Set());
 const loadingOlder = new Map<string, Promise<Skill | undefined>>();
+
+/**
+ * Whether this app can show version `version` of skill `id`: `ready` (the
+ * current one, or an archived one loaded), `loading`, or `missing` (a
+ * version this app does not have, e.g. a newer one, or a chunk that failed).
+ */
+export function skillVersionState(id: string, version: number): 'ready' | 'loading' | 'missing' {
+  if (skillAt(id, version)) return 'ready';
+  const now = skills.value?.find((s) => s.id === id);
+  if (!now) return skillsFailed.value ? 'missing' : 'loading';
+  if (version > now.version || !archive[`/seeds/skills/archive/${id}.v${version}.json`])
+    return 'missing';
+  return olderFailed.value.has(`${id}@${version}`) ? 'missing' : 'loading';
+}
 
 /**
  * The checklist a session on `version` of skill `id` was started on: the
@@ -97,6 +113,7 @@ export function loadSkillVersions(
           },
           () => {
             loadingOlder.delete(key);
+            olderFailed.value = new Set(olderFailed.value).add(key);
             return undefined;
           },
         );

@@ -30,7 +30,8 @@ export interface Curriculum {
 /**
  * Builds a curriculum from skill definitions, the current ones and the
  * archived older versions alike (tests use this directly); version defaults
- * to 1. The basic skills come from the highest version.
+ * to 1. The basic skills come from the highest version; a version defined
+ * twice keeps its first definition.
  */
 export function curriculumFrom(
   skills: readonly {
@@ -46,6 +47,8 @@ export function curriculumFrom(
   for (const s of skills) {
     const version = s.version ?? 1;
     const all = byVersion.get(s.id) ?? new Map<number, ReadonlySet<string>>();
+    // The first definition of a version wins (the current files come first).
+    if (all.has(version)) continue;
     all.set(version, new Set(s.steps.map((step) => step.id)));
     byVersion.set(s.id, all);
     if (version >= (versions.get(s.id) ?? 0)) {
@@ -107,7 +110,20 @@ export function loadCurriculum(
         warn(`${label} is not valid JSON; skipped`);
       }
     }
-    return curriculumFrom(skills);
+    const curriculum = curriculumFrom(skills);
+    // A session still on an older version is refused if that version is not
+    // here: say so at start-up, not when the phones' pushes bounce.
+    for (const id of curriculum.ids()) {
+      const missing: number[] = [];
+      for (let n = 1; n < (curriculum.version(id) ?? 0); n++)
+        if (!curriculum.steps(id, n)) missing.push(n);
+      if (missing.length > 0)
+        warn(
+          `seeds/skills/archive has no ${id} version ${missing.join(', ')}: ` +
+            'sessions started on it will be rejected',
+        );
+    }
+    return curriculum;
   }
   warn('no seeds/skills folder found: every pushed skill will be rejected');
   return curriculumFrom([]);

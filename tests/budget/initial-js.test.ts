@@ -29,7 +29,9 @@ describe('bundle budgets', () => {
     const manifest = readManifest();
     const initial = new Set(initialFiles(manifest));
     const lazy = Object.entries(manifest).filter(([key]) =>
-      /features\/(review|field\/LogFormPage)|learn\/LearnPages|seeds\/(tutorials|quiz)\//.test(key),
+      /features\/(review|field\/LogFormPage)|learn\/LearnPages|seeds\/(skills|tutorials|quiz)\//.test(
+        key,
+      ),
     );
 
     expect(lazy.length).toBeGreaterThanOrEqual(4);

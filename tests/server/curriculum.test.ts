@@ -5,10 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { curriculumFrom, loadCurriculum, skillDirCandidates } from '../../src/server/curriculum.ts';
 
 describe('loadCurriculum', () => {
-  it('finds seeds/skills from the sources', () => {
-    const c = loadCurriculum();
+  it('finds seeds/skills from the sources, with every older version archived', () => {
+    const warnings: string[] = [];
+    const c = loadCurriculum(undefined, (m) => warnings.push(m));
 
     expect(c.size).toBeGreaterThan(0);
+    expect(warnings).toEqual([]);
     expect(skillDirCandidates().length).toBeGreaterThan(1);
   });
 
@@ -36,6 +38,15 @@ describe('loadCurriculum', () => {
     expect([...(c.steps('a', 1) ?? [])]).toEqual(['s0']);
     expect(c.steps('a', 3)).toBeUndefined();
     expect(c.steps('z', 1)).toBeUndefined();
+  });
+
+  it('keeps the first definition of a version (an archive copy cannot replace the current one)', () => {
+    const c = curriculumFrom([
+      { id: 'a', version: 2, steps: [{ id: 'now' }] },
+      { id: 'a', version: 2, steps: [{ id: 'stale' }] },
+    ]);
+
+    expect([...(c.steps('a', 2) ?? [])]).toEqual(['now']);
   });
 
   it('reads the older versions from seeds/skills/archive', () => {
@@ -90,6 +101,7 @@ describe('loadCurriculum', () => {
       'seeds/skills/b.json is not valid JSON; skipped',
       'seeds/skills/c.json does not match the skill schema; skipped',
       'seeds/skills/archive/a.v1.json is not valid JSON; skipped',
+      'seeds/skills/archive has no a version 1: sessions started on it will be rejected',
     ]);
   });
 });

@@ -18,7 +18,8 @@ import type { QrCode as QrCodeType } from '../components/QrCode.tsx';
 import { formatDateTime } from '../format.ts';
 import { session } from '../session.ts';
 import { useTranslation } from '../use-translation.ts';
-import { loadQuiz, loadTutorial, pictureOf } from './content.ts';
+import { loadQuiz, pictureOf } from './content.ts';
+import { loadTutorial } from './tutorials.ts';
 import {
   allProgress,
   progressOf,

@@ -35,8 +35,9 @@ import {
   skillAt,
   skills,
   skillsFailed,
+  skillVersionState,
 } from '../../content.ts';
-import { loadTutorial } from '../../learn/content.ts';
+import { loadTutorial } from '../../learn/tutorials.ts';
 import type { Tutorial } from '../../../shared/schemas/tutorial.ts';
 import { todayIso, formatIsoDate } from '../../format.ts';
 import { flash } from '../../flash.ts';
@@ -633,10 +634,14 @@ function SkillsPicker(p: {
       {skillsFailed.value && <p class="error-box">{t('form.contentFailed')}</p>}
       {list?.map((current) => {
         const sel = selected.get(current.id);
-        const older = sel !== undefined && sel.contentVersion !== current.version;
-        // The checklist this session is on: undefined while an older one loads (or is missing).
+        // A session started on an older checklist keeps it; one from a newer app
+        // (this phone not updated yet) is kept as it is, ticks and all.
+        const older = sel !== undefined && sel.contentVersion < current.version;
+        const newer = sel !== undefined && sel.contentVersion > current.version;
         const skill = sel ? skillAt(current.id, sel.contentVersion) : current;
+        const state = sel ? skillVersionState(current.id, sel.contentVersion) : 'ready';
         const tutorial = tutorials.get(current.id);
+        const noteId = `version-note-${current.id}`;
         return (
           <div key={current.id} class={`skill${sel ? ' open' : ''}`}>
             <label class="choice">
@@ -647,14 +652,30 @@ function SkillsPicker(p: {
               />
               <span>{localized(current.title, p.lng)}</span>
             </label>
+            {sel && newer && (
+              <p class="version-note" role="note">
+                {t('form.newerVersion', {
+                  version: sel.contentVersion,
+                  done: sel.stepsDone.length,
+                })}
+              </p>
+            )}
             {sel && older && (
               <div class="version-note" role="note">
-                <p>
+                <p id={noteId}>
                   {t('form.olderVersion', { version: sel.contentVersion })}{' '}
                   {current.changes && localized(current.changes, p.lng)}
                 </p>
-                {!skill && <p>{t('form.versionMissing', { version: sel.contentVersion })}</p>}
-                <button type="button" class="btn small" onClick={() => moveToCurrent(current)}>
+                {state === 'loading' && <p class="muted">{t('form.contentLoading')}</p>}
+                {state === 'missing' && (
+                  <p>{t('form.versionMissing', { version: sel.contentVersion })}</p>
+                )}
+                <button
+                  type="button"
+                  class="btn small"
+                  aria-describedby={noteId}
+                  onClick={() => moveToCurrent(current)}
+                >
                   {t('form.useNewVersion', { version: current.version })}
                 </button>
               </div>

@@ -64,15 +64,26 @@ export function ReviewDetail() {
     setReason('');
     setCommentError(undefined);
     void loadSkills().catch(() => undefined);
+    let live = true;
     api.getReviewDetail(id).then(
       (d) => {
+        if (!live) return; // a later session's answer is on its way
         setDetail(d);
-        // A session started on an older checklist is shown with that checklist's steps.
-        void loadSkillVersions(d.log.skills);
+        // Sessions started on an older checklist are shown with that checklist's
+        // steps: the log, the content last reviewed, and each amendment.
+        void loadSkillVersions([
+          ...d.log.skills,
+          ...(d.reviewed?.content.skills ?? []),
+          ...d.amendments.flatMap((a) => a.localPayload?.skills ?? []),
+        ]);
       },
-      (err: unknown) =>
-        setDetail(err instanceof HttpError && err.status === 404 ? 'missing' : 'failed'),
+      (err: unknown) => {
+        if (live) setDetail(err instanceof HttpError && err.status === 404 ? 'missing' : 'failed');
+      },
     );
+    return () => {
+      live = false;
+    };
   }, [id]);
 
   if (detail === null)

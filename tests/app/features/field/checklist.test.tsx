@@ -76,7 +76,9 @@ describe('the checklist links each step to the tutorial', () => {
       .getByRole('checkbox', { name: stepText('enter-otp') })
       .closest('.step') as HTMLElement;
     const teach = await within(otp).findByText('Chỉ cho người dân (bước 5 của bài học)');
+    expect(teach.closest('details')!.open).toBe(false);
     fireEvent.click(teach);
+    expect(teach.closest('details')!.open).toBe(true);
     const taught = tutorial.steps[4]!;
     expect(taught.checklist).toEqual(['enter-otp']);
     expect(within(otp).getByText(taught.do.vi, { exact: false })).toBeTruthy();
@@ -123,6 +125,8 @@ describe('a session keeps the checklist version it was started on', () => {
       'Buổi này bắt đầu với danh sách bước phiên bản 1 nên vẫn giữ các bước đó. ' +
         vneidNow.changes.vi,
     );
+    // While version 1 loads it says so; it never claims the phone lacks it.
+    expect(screen.queryByText(/không có danh sách bước phiên bản/)).toBeNull();
     const list = await checklist(VNEID);
     expect(list.querySelector('legend')!.textContent).toContain(`2/${vneidV1.steps.length}`);
     expect(within(list).queryByRole('checkbox', { name: SHOW_DOCUMENTS })).toBeNull();
@@ -159,5 +163,26 @@ describe('a session keeps the checklist version it was started on', () => {
       within(list).getByRole<HTMLInputElement>('checkbox', { name: stepText('enter-otp') }).checked,
     ).toBe(true);
     expect(screen.queryByText(/bắt đầu với danh sách bước phiên bản/)).toBeNull();
+  });
+
+  it('keeps a session from a newer app as it is, asking for the update instead', async () => {
+    const future = {
+      skillId: 'vneid-level2',
+      contentVersion: vneidNow.version + 1,
+      stepsDone: ['install-vneid', 'a-step-of-the-next-version'],
+    };
+    const log = await saveLog(db, { userId: user.id, content: makeContent({ skills: [future] }) });
+    show(`/field/log/${log.id}`);
+
+    await screen.findByText(
+      `Buổi này ghi theo danh sách bước phiên bản ${future.contentVersion}, mới hơn bản trên máy này ` +
+        '(2 bước đã đánh dấu vẫn được giữ). Hãy cập nhật ứng dụng để xem các bước.',
+    );
+    expect(screen.queryByRole('button', { name: /Dùng danh sách bước mới/ })).toBeNull();
+    expect(screen.queryByRole('group', { name: new RegExp(`^${escape(VNEID)} —`) })).toBeNull();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Lưu' }));
+    await screen.findByText('home');
+    expect((await getLog(db, log.id))!.skills).toEqual([future]);
   });
 });
