@@ -10,6 +10,7 @@
  * does a whole tutorial in English, read aloud with an English voice. No
  * serious accessibility violation on any learn screen.
  */
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './driver.ts';
 import {
@@ -36,6 +37,54 @@ afterAll(async () => {
   await resident?.close();
   await server?.stop();
 });
+
+/** What a page read aloud (through `withVoices`), and in which language. */
+function spokenOn(page: Page): Promise<{ text: string; lang: string }[]> {
+  return page.evaluate(
+    () => (window as unknown as { spoken: { text: string; lang: string }[] }).spoken,
+  );
+}
+
+/**
+ * Gives the phone's pages speech with voices in `langs` (headless Chromium has
+ * none): each utterance is kept, with its language, and ends at once.
+ */
+async function withVoices(context: BrowserContext, langs: string[]): Promise<void> {
+  await context.addInitScript((langs: string[]) => {
+    const spoken: { text: string; lang: string }[] = [];
+    Object.assign(window, { spoken });
+    const voices = langs.map((lang, i) => ({
+      lang,
+      name: lang,
+      localService: true,
+      default: i === 0,
+    }));
+    class Utterance {
+      text: string;
+      voice: unknown = null;
+      lang = '';
+      rate = 1;
+      onend: (() => void) | null = null;
+      onerror: (() => void) | null = null;
+      constructor(text: string) {
+        this.text = text;
+      }
+    }
+    Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: Utterance });
+    Object.defineProperty(window, 'speechSynthesis', {
+      value: {
+        getVoices: () => voices,
+        speak: (u: Utterance) => {
+          spoken.push({ text: u.text, lang: u.lang });
+          setTimeout(() => u.onend?.(), 10);
+        },
+        cancel: () => undefined,
+        addEventListener: () => undefined,
+        removeEventListener: () => undefined,
+      },
+    });
+  }, langs);
+}
 
 const VNEID = 'Kích hoạt và dùng tài khoản định danh điện tử mức 2 (VNeID)';
 /** The VNeID tutorial's steps ("get ready", then one per checklist step). */
@@ -90,35 +139,7 @@ describe('the learn area', () => {
 
   it('lets a resident open the link, go offline, and finish the VNeID tutorial by keyboard, read aloud', async () => {
     // A phone with a Vietnamese voice: what it is asked to read is kept.
-    await resident.context.addInitScript(() => {
-      const spoken: string[] = [];
-      Object.assign(window, { spoken });
-      const voice = { lang: 'vi-VN', name: 'Tiếng Việt', localService: true, default: true };
-      class Utterance {
-        text: string;
-        voice: unknown = null;
-        lang = '';
-        rate = 1;
-        onend: (() => void) | null = null;
-        onerror: (() => void) | null = null;
-        constructor(text: string) {
-          this.text = text;
-        }
-      }
-      Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: Utterance });
-      Object.defineProperty(window, 'speechSynthesis', {
-        value: {
-          getVoices: () => [voice],
-          speak: (u: Utterance) => {
-            spoken.push(u.text);
-            setTimeout(() => u.onend?.(), 10);
-          },
-          cancel: () => undefined,
-          addEventListener: () => undefined,
-          removeEventListener: () => undefined,
-        },
-      });
-    });
+    await withVoices(resident.context, ['vi-VN']);
     const r = resident.page;
     await r.goto(`${server.url}/learn/vneid-level2`);
     await r.getByRole('heading', { name: VNEID }).waitFor();
@@ -162,8 +183,15 @@ describe('the learn area', () => {
         await tabTo(r, r.getByRole('button', { name: 'Đọc to bước này' }));
         await r.keyboard.press('Enter');
         await expect
-          .poll(() => r.evaluate(() => (window as unknown as { spoken: string[] }).spoken))
-          .toEqual([expect.stringMatching(new RegExp(`^Bước 1 trên ${STEPS}\\. .+Bạn sẽ thấy: `))]);
+          .poll(() => spokenOn(r))
+          .toEqual([
+            expect.objectContaining({
+              text: expect.stringMatching(
+                new RegExp(`^Bước 1 trên ${STEPS}\\. .+Bạn sẽ thấy: `),
+              ) as string,
+              lang: 'vi-VN',
+            }),
+          ]);
       }
       if (n === 5) {
         // The OTP step warns: only the resident types the code.
@@ -212,38 +240,7 @@ describe('the learn area', () => {
     const phone = await openPhone();
     try {
       // A phone with voices in both languages: what it reads, and in which, is kept.
-      await phone.context.addInitScript(() => {
-        const spoken: { text: string; lang: string }[] = [];
-        Object.assign(window, { spoken });
-        const voices = [
-          { lang: 'vi-VN', name: 'Tiếng Việt', localService: true, default: true },
-          { lang: 'en-GB', name: 'English', localService: true, default: false },
-        ];
-        class Utterance {
-          text: string;
-          voice: unknown = null;
-          lang = '';
-          rate = 1;
-          onend: (() => void) | null = null;
-          onerror: (() => void) | null = null;
-          constructor(text: string) {
-            this.text = text;
-          }
-        }
-        Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: Utterance });
-        Object.defineProperty(window, 'speechSynthesis', {
-          value: {
-            getVoices: () => voices,
-            speak: (u: Utterance) => {
-              spoken.push({ text: u.text, lang: u.lang });
-              setTimeout(() => u.onend?.(), 10);
-            },
-            cancel: () => undefined,
-            addEventListener: () => undefined,
-            removeEventListener: () => undefined,
-          },
-        });
-      });
+      await withVoices(phone.context, ['vi-VN', 'en-GB']);
       const r = phone.page;
       await r.goto(`${server.url}/learn`);
       await r.getByRole('heading', { name: 'Học dùng điện thoại' }).waitFor();
@@ -262,11 +259,7 @@ describe('the learn area', () => {
           await r.getByText('When someone claiming to be the police', { exact: false }).waitFor();
           await r.getByRole('button', { name: 'Read this step aloud' }).click();
           await expect
-            .poll(() =>
-              r.evaluate(
-                () => (window as unknown as { spoken: { text: string; lang: string }[] }).spoken,
-              ),
-            )
+            .poll(() => spokenOn(r))
             .toEqual([
               expect.objectContaining({
                 text: expect.stringMatching(
