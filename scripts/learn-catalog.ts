@@ -52,8 +52,11 @@ export function learnCatalogPlugin(seeds = join(import.meta.dirname, '../seeds')
     resolveId: (id) => (id === ID ? RESOLVED : undefined),
     load(id) {
       if (id !== RESOLVED) return undefined;
+      // The files it is made from (JSON only: a folder such as skills/archive is
+      // not a file, and the dev server would try to import it).
       for (const sub of ['tutorials', 'skills'])
-        for (const f of readdirSync(join(seeds, sub))) this.addWatchFile(join(seeds, sub, f));
+        for (const f of readdirSync(join(seeds, sub)).filter((name) => name.endsWith('.json')))
+          this.addWatchFile(join(seeds, sub, f));
       return `export const CATALOG = ${JSON.stringify(learnCatalog(seeds))};`;
     },
   };

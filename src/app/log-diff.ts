@@ -21,7 +21,7 @@ export interface FormatContext {
   hamletName: (id: string) => string;
   skills: readonly Skill[] | null;
   /** The checklist a session on `version` was started on, when known (content.ts `skillAt`). */
-  skillAt?: (id: string, version: number) => Skill | undefined;
+  skillAt: (id: string, version: number) => Skill | undefined;
   skillTitle: (skill: Skill) => string;
 }
 
@@ -103,9 +103,7 @@ export function formatField(c: LogContent, f: Field, ctx: FormatContext): string
     case 'skills':
       return c.skills
         .map((s) => {
-          const skill =
-            ctx.skillAt?.(s.skillId, s.contentVersion) ??
-            ctx.skills?.find((k) => k.id === s.skillId && k.version === s.contentVersion);
+          const skill = ctx.skillAt(s.skillId, s.contentVersion);
           if (!skill) {
             const named = ctx.skills?.find((k) => k.id === s.skillId);
             return `${named ? ctx.skillTitle(named) : s.skillId} (${s.stepsDone.length})`;

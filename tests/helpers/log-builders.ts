@@ -1,8 +1,24 @@
 /**
- * Builders for log content and server records (tests only). Keep fixtures
- * small: override just the fields a test is about.
+ * Builders for log content, server records and the signed-in volunteer
+ * (tests only). Keep fixtures small: override just the fields a test is about.
  */
+import type { UserProfile } from '../../src/shared/schemas/auth.ts';
 import type { LogContent, LogRecord } from '../../src/shared/schemas/log.ts';
+
+/** The demo volunteer tnv.an of `tan-phu` (Thôn Đông), under a fresh id by default. */
+export function makeVolunteer(overrides: Partial<UserProfile> = {}): UserProfile {
+  return {
+    id: `user-${crypto.randomUUID()}`,
+    username: 'tnv.an',
+    displayName: 'Trần Văn An',
+    role: 'volunteer',
+    communeId: 'tan-phu',
+    communeName: 'Xã Tân Phú',
+    hamletId: 'tan-phu-dong',
+    hamlets: [{ id: 'tan-phu-dong', name: 'Thôn Đông' }],
+    ...overrides,
+  };
+}
 
 /** A valid session record for the demo commune `tan-phu`. */
 export function makeContent(overrides: Partial<LogContent> = {}): LogContent {

@@ -393,9 +393,10 @@ function DonePage({ skill, tutorial }: { skill: Skill; tutorial: Tutorial }) {
   }, [skill.id, tutorial]);
   const progress = allProgress();
   const at = CATALOG.findIndex((c) => c.skillId === skill.id);
-  // The next tutorial in the list (after this one, then from the top) not done yet.
+  // The next tutorial in the list (after this one, then from the top) not done
+  // yet on its current version (as the list shows it).
   const next = [...CATALOG.slice(at + 1), ...CATALOG.slice(0, at)].find(
-    (c) => !progress[c.skillId]?.done,
+    (c) => !progressOf(c.skillId, c.version, progress)?.done,
   );
   return (
     <Frame>

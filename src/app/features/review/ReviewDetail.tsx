@@ -11,7 +11,6 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import type { LogRecord } from '../../../shared/schemas/log.ts';
 import type { Amendment, ReviewDetail as Detail } from '../../../shared/schemas/review.ts';
-import type { Skill } from '../../../shared/schemas/skill.ts';
 import {
   AmendmentConflictError,
   ApiValidationError,
@@ -24,7 +23,14 @@ import { api } from '../../api.ts';
 import { session } from '../../session.ts';
 import { formatDateTime, formatIsoDate } from '../../format.ts';
 import { diffContent, type FormatContext } from '../../log-diff.ts';
-import { loadSkills, loadSkillVersions, localized, skillAt, skills } from '../../content.ts';
+import {
+  loadSkills,
+  loadSkillVersions,
+  localized,
+  skillAt,
+  skills,
+  skillTitle,
+} from '../../content.ts';
 import { ReviewBadge } from '../../components/StatusBadge.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { DiffTable } from '../../components/DiffTable.tsx';
@@ -186,7 +192,6 @@ export function ReviewDetail() {
     }
   }
 
-  const skillById = new Map<string, Skill>((skills.value ?? []).map((s) => [s.id, s]));
   const formatCtx: FormatContext = {
     t: t as unknown as FormatContext['t'],
     hamletName: (hid) => session.value?.user.hamlets.find((h) => h.id === hid)?.name ?? hid,
@@ -266,10 +271,9 @@ export function ReviewDetail() {
         {current.skills.map((s) => {
           // The checklist the session was on (an older one once loaded from the archive).
           const skill = skillAt(s.skillId, s.contentVersion);
-          const named = skill ?? skillById.get(s.skillId);
           return (
             <li key={s.skillId}>
-              <strong>{named ? localized(named.title, lng) : s.skillId}</strong>{' '}
+              <strong>{skillTitle(s.skillId, lng)}</strong>{' '}
               {skill && t('form.stepsOf', { done: s.stepsDone.length, total: skill.steps.length })}
               {skill && (
                 <ul>

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { LocationProvider } from 'preact-iso';
 import { openUserDb, saveLog, type UserDb } from '../../../../src/storage/index.ts';
-import { makeContent } from '../../../helpers/log-builders.ts';
+import { makeContent, makeVolunteer } from '../../../helpers/log-builders.ts';
 import { FieldHome } from '../../../../src/app/features/field/FieldHome.tsx';
 import { session } from '../../../../src/app/session.ts';
 
@@ -25,21 +25,9 @@ function stubStorage(persisted: boolean, usage: number, quota: number) {
 }
 
 beforeEach(async () => {
-  const id = `user-${crypto.randomUUID()}`;
-  db = await openUserDb(id);
-  session.value = {
-    user: {
-      id,
-      username: 'tnv.an',
-      displayName: 'Trần Văn An',
-      role: 'volunteer',
-      communeId: 'tan-phu',
-      communeName: 'Xã Tân Phú',
-      hamletId: 'tan-phu-dong',
-      hamlets: [{ id: 'tan-phu-dong', name: 'Thôn Đông' }],
-    },
-    field: { db, engine: null },
-  };
+  const user = makeVolunteer();
+  db = await openUserDb(user.id);
+  session.value = { user, field: { db, engine: null } };
 });
 
 afterEach(() => {

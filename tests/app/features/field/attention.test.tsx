@@ -28,28 +28,20 @@ import { AttentionPage } from '../../../../src/app/features/field/AttentionPage.
 import { LogFormPage } from '../../../../src/app/features/field/LogFormPage.tsx';
 import { SyncBar } from '../../../../src/app/components/SyncBar.tsx';
 import { session, syncStatus } from '../../../../src/app/session.ts';
-import { makeContent, makeRecord } from '../../../helpers/log-builders.ts';
+import { makeContent, makeRecord, makeVolunteer } from '../../../helpers/log-builders.ts';
 
 const EPOCH = 'epoch-1';
 let db: UserDb;
 let user: UserProfile;
 
 beforeEach(async () => {
-  const id = `user-${crypto.randomUUID()}`;
-  user = {
-    id,
-    username: 'tnv.an',
-    displayName: 'Trần Văn An',
-    role: 'volunteer',
-    communeId: 'tan-phu',
-    communeName: 'Xã Tân Phú',
-    hamletId: 'tan-phu-dong',
+  user = makeVolunteer({
     hamlets: [
       { id: 'tan-phu-dong', name: 'Thôn Đông' },
       { id: 'tan-phu-tay', name: 'Thôn Tây' },
     ],
-  };
-  db = await openUserDb(id);
+  });
+  db = await openUserDb(user.id);
   session.value = { user, field: { db, engine: null } };
   history.replaceState(null, '', '/field/attention');
 });

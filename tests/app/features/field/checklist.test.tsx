@@ -12,7 +12,7 @@ import { getLog, openUserDb, saveLog, type UserDb } from '../../../../src/storag
 import type { UserProfile } from '../../../../src/shared/schemas/auth.ts';
 import { LogFormPage } from '../../../../src/app/features/field/LogFormPage.tsx';
 import { session } from '../../../../src/app/session.ts';
-import { makeContent } from '../../../helpers/log-builders.ts';
+import { makeContent, makeVolunteer } from '../../../helpers/log-builders.ts';
 import vneidNow from '../../../../seeds/skills/vneid-level2.json';
 import vneidV1 from '../../../../seeds/skills/archive/vneid-level2.v1.json';
 import tutorial from '../../../../seeds/tutorials/vneid-level2.json';
@@ -26,18 +26,8 @@ let db: UserDb;
 let user: UserProfile;
 
 beforeEach(async () => {
-  const id = `user-${crypto.randomUUID()}`;
-  user = {
-    id,
-    username: 'tnv.an',
-    displayName: 'Trần Văn An',
-    role: 'volunteer',
-    communeId: 'tan-phu',
-    communeName: 'Xã Tân Phú',
-    hamletId: 'tan-phu-dong',
-    hamlets: [{ id: 'tan-phu-dong', name: 'Thôn Đông' }],
-  };
-  db = await openUserDb(id);
+  user = makeVolunteer();
+  db = await openUserDb(user.id);
   session.value = { user, field: { db, engine: null } };
 });
 
